@@ -125,6 +125,24 @@ Status Catalog::AddTable(TableSchema schema) {
   return Status::OK();
 }
 
+Catalog::Catalog(const Catalog& other) { *this = other; }
+
+Catalog& Catalog::operator=(const Catalog& other) {
+  if (this == &other) return *this;
+  tables_.clear();
+  for (const auto& [id, t] : other.tables_) tables_[id] = std::make_unique<TableSchema>(*t);
+  ids_by_lower_name_ = other.ids_by_lower_name_;
+  next_table_id_ = other.next_table_id_;
+  return *this;
+}
+
+void Catalog::RemoveTable(TableId id) {
+  auto it = tables_.find(id);
+  if (it == tables_.end()) return;
+  ids_by_lower_name_.erase(ToLowerAscii(it->second->name));
+  tables_.erase(it);
+}
+
 const TableSchema* Catalog::FindTable(const std::string& name) const {
   auto it = ids_by_lower_name_.find(ToLowerAscii(name));
   return it == ids_by_lower_name_.end() ? nullptr : GetTable(it->second);

@@ -47,6 +47,10 @@ struct TableSchema {
 class Catalog {
  public:
   Catalog() = default;
+  Catalog(const Catalog& other);
+  Catalog& operator=(const Catalog& other);
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
 
   // Validates and adds a node table; returns its id. Errors
   // (kInvalidArgument / kAlreadyExists) name the table or property:
@@ -62,6 +66,9 @@ class Catalog {
   // Checks the same rules as the Create methods plus id uniqueness and, for
   // relationship tables, that both node tables exist.
   Status AddTable(TableSchema schema);
+
+  // Removes a table (rolling back its creation). Ids are not reused.
+  void RemoveTable(TableId id);
 
   const TableSchema* FindTable(const std::string& name) const;
   const TableSchema* GetTable(TableId id) const;

@@ -7,8 +7,11 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "storage/page_file.h"
 
 namespace ruzu {
@@ -23,8 +26,14 @@ class FreeSpaceMap {
  public:
   FreeSpaceMap() = default;
   // `page_count`: pages in the file; pages at or beyond it are implicitly free
-  // (allocating there grows the file).
+  // (allocating there grows the file). REQUIRES: Validate(free_extents,
+  // page_count) is OK (CHECKed); adjacent extents are coalesced.
   FreeSpaceMap(std::vector<PageExtent> free_extents, uint64_t page_count);
+
+  // Checks extents read from disk before constructing a map from them:
+  // kCorruption when page_count < kFirstDataPage, an extent is empty, covers a
+  // header page, reaches past page_count, or overlaps another extent.
+  static Status Validate(const std::vector<PageExtent>& free_extents, uint64_t page_count);
 
   // Returns `count` consecutive pages: best fit among free extents, else at
   // the end of the file (growing page_count).
@@ -39,7 +48,12 @@ class FreeSpaceMap {
   std::vector<PageExtent> Extents() const;
 
  private:
+  void Insert(PageId first, uint64_t count);
+  void Erase(std::map<PageId, uint64_t>::iterator it);
+
   std::map<PageId, uint64_t> free_;  // first page -> count
+  std::set<std::pair<uint64_t, PageId>> by_size_;  // (count, first), for best fit
+  uint64_t free_pages_ = 0;
   uint64_t page_count_ = kFirstDataPage;
 };
 
