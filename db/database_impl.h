@@ -1,0 +1,126 @@
+// Internals of Database and Transaction (not part of the public API).
+#ifndef RUZU_DB_DATABASE_IMPL_H_
+#define RUZU_DB_DATABASE_IMPL_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "db/database.h"
+#include "storage/buffer_pool.h"
+#include "storage/file_system.h"
+#include "storage/free_space_map.h"
+#include "storage/page_file.h"
+#include "storage/table_data.h"
+#include "wal/wal_writer.h"
+
+namespace ruzu {
+
+// WAL record types of the db layer (the WAL reserves types below 16).
+enum WalRecordType : uint8_t {
+  kWalCreateTable = 16,
+  kWalInsertNode = 17,
+  kWalInsertRel = 18,
+};
+
+// Per committed table: node rows, or the next relationship id. Relationship
+// ids are dense and never reused, so ids below the mark are exactly the
+// relationships a snapshot sees.
+using Watermarks = std::map<TableId, uint64_t>;
+
+class Database::Impl {
+ public:
+  Impl(std::string path, DatabaseOptions options);
+  ~Impl();
+
+  Status Open();
+  Status Close();
+  // REQUIRES: the caller holds the writer role (writer_active) or is Open().
+  Status CheckpointLocked();
+
+  // Applying changes; the same code serves live transactions and WAL replay.
+  // REQUIRES: mutex held exclusively.
+  Status ApplyCreateTable(TableSchema schema);
+  Status ApplyInsertNode(TableId table, uint64_t offset, std::vector<Value> values);
+  Status ApplyInsertRel(TableId table, uint64_t rel_id, uint64_t src, uint64_t dst,
+                        std::vector<Value> values);
+  Status ApplyRecord(uint8_t type, const std::string& payload);
+  // Live row count / next relationship id of a table.
+  uint64_t LiveMark(const TableSchema& schema) const;
+  Watermarks LiveMarks() const;
+  // Drops everything not in `committed` (rollback).
+  void RollbackTo(const Watermarks& committed);
+
+  Status CheckWritable() const;
+  void KillPoint(const char* point) const {
+    if (options_.kill_point) options_.kill_point(point);
+  }
+
+  Result<std::vector<std::string>> Verify();
+  Result<std::string> Dump();
+  DatabaseStats Stats() const;
+
+  // Configuration and files.
+  std::string path_;
+  DatabaseOptions options_;
+  FileSystem* fs_ = nullptr;
+  std::unique_ptr<PageFile> pager_;
+  std::unique_ptr<BufferPool> pool_;
+  std::unique_ptr<WalWriter> wal_;
+  DatabaseHeader header_;
+  int header_slot_ = 0;
+
+  // The current manifest, read in place. Table data points into it.
+  std::unique_ptr<uint8_t[]> manifest_buffer_;
+  size_t manifest_size_ = 0;
+  // Decoded from the manifest at the first checkpoint, not at open.
+  std::optional<FreeSpaceMap> free_space_;
+
+  // Shared state. Readers hold mutex_ shared for each call; the writer holds
+  // it exclusively while it changes data, commits or checkpoints.
+  mutable std::shared_mutex mutex_;
+  Catalog catalog_;
+  std::map<TableId, std::unique_ptr<NodeTableData>> nodes_;
+  std::map<TableId, std::unique_ptr<RelTableData>> rels_;
+  Watermarks committed_;
+
+  std::atomic<bool> writer_active_{false};
+  std::atomic<int> open_transactions_{0};
+  uint64_t next_txn_id_ = 1;
+  bool closed_ = false;
+  // Sticky: after a failed fsync nothing more is written until reopen.
+  Status poisoned_;
+
+ private:
+  Status CreateNew();
+  Status LoadManifest();
+  Status InstallInitialManifest();
+  Status Recover();
+  Result<std::unique_ptr<uint8_t[]>> BuildManifest(size_t* size, PageExtent* extent);
+};
+
+class Transaction::Impl {
+ public:
+  Database::Impl* db = nullptr;
+  bool write = false;
+  bool active = true;
+  bool wrote = false;
+  uint64_t txn_id = 0;
+  // Readers: what they see. Writers: the committed state at begin (rollback target).
+  Watermarks marks;
+
+  void End();
+  // The schema of a visible table named `name`, of the wanted kind.
+  Result<const TableSchema*> FindTable(const std::string& name, TableKind kind) const;
+  uint64_t Mark(const TableSchema& schema) const;
+};
+
+}  // namespace ruzu
+
+#endif  // RUZU_DB_DATABASE_IMPL_H_

@@ -1,0 +1,370 @@
+// Transaction: reads against a snapshot (read-only) or the live state (the
+// one writer), writes logged to the WAL and applied in place, made visible by
+// advancing the committed watermarks at commit.
+#include <algorithm>
+
+#include "common/logging.h"
+#include "db/database.h"
+#include "db/database_impl.h"
+#include "storage/column_chunk.h"
+#include "wal/record_codec.h"
+
+namespace ruzu {
+
+Result<std::unique_ptr<Transaction>> Database::Begin(TransactionMode mode) {
+  Impl* db = impl_.get();
+  if (db->closed_) return InvalidArgument("database '" + db->path_ + "' is closed");
+  auto t = std::make_unique<Transaction::Impl>();
+  t->db = db;
+  t->write = mode == TransactionMode::kReadWrite;
+  if (t->write) {
+    RETURN_IF_ERROR(db->CheckWritable());
+    bool expected = false;
+    if (!db->writer_active_.compare_exchange_strong(expected, true)) {
+      return TransactionError("another write transaction is in progress (one writer at a time)");
+    }
+  }
+  {
+    std::shared_lock lock(db->mutex_);
+    t->marks = db->committed_;
+    if (t->write) t->txn_id = db->next_txn_id_++;
+  }
+  db->open_transactions_++;
+  return std::unique_ptr<Transaction>(new Transaction(std::move(t)));
+}
+
+Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Transaction::~Transaction() {
+  if (impl_->active) Rollback();
+}
+
+bool Transaction::read_only() const { return !impl_->write; }
+bool Transaction::active() const { return impl_->active; }
+
+void Transaction::Impl::End() {
+  active = false;
+  if (write) db->writer_active_ = false;
+  db->open_transactions_--;
+}
+
+Result<const TableSchema*> Transaction::Impl::FindTable(const std::string& name, TableKind kind) const {
+  const TableSchema* t = db->catalog_.FindTable(name);
+  if (t == nullptr || (!write && !marks.count(t->id))) return NotFound("table '" + name + "' does not exist");
+  if (t->kind != kind) {
+    return InvalidArgument("'" + t->name + "' is a " + (t->is_node() ? "node" : "relationship") +
+                           " table, not a " + (kind == TableKind::kNode ? "node" : "relationship") + " table");
+  }
+  return t;
+}
+
+uint64_t Transaction::Impl::Mark(const TableSchema& schema) const {
+  return write ? db->LiveMark(schema) : marks.at(schema.id);
+}
+
+Status Transaction::Commit() {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  Database::Impl* db = t->db;
+  if (!t->write || !t->wrote) {
+    if (t->write) db->wal_->Discard(t->txn_id);
+    t->End();
+    return Status::OK();
+  }
+  Status s = db->poisoned_;
+  if (s.ok()) {
+    db->KillPoint("commit.before_wal");
+    s = db->wal_->Commit(t->txn_id);
+  }
+  if (!s.ok()) {
+    if (db->wal_->poisoned()) db->poisoned_ = s;
+    Rollback();
+    return s.WithContext("commit failed; the transaction was rolled back");
+  }
+  db->KillPoint("commit.after_wal_sync");
+  {
+    std::unique_lock lock(db->mutex_);
+    db->committed_ = db->LiveMarks();
+  }
+  // Still the writer: checkpoint now if the WAL has grown past its limit.
+  if (db->wal_->size_bytes() > db->options_.checkpoint_wal_bytes) {
+    Status c = db->CheckpointLocked();
+    if (!c.ok()) LOG(WARNING) << "automatic " << c.ToString() << " (the commit itself is durable)";
+  }
+  t->End();
+  return Status::OK();
+}
+
+void Transaction::Rollback() {
+  Impl* t = impl_.get();
+  if (!t->active) return;
+  if (t->write) {
+    std::unique_lock lock(t->db->mutex_);
+    t->db->RollbackTo(t->marks);
+    if (t->db->wal_) t->db->wal_->Discard(t->txn_id);
+  }
+  t->End();
+}
+
+namespace {
+
+void EncodeSchema(const TableSchema& s, WalEncoder* e) {
+  e->PutU8(static_cast<uint8_t>(s.kind));
+  e->PutU32(s.id);
+  e->PutString(s.name);
+  e->PutU32(s.primary_key);
+  e->PutU32(s.from_table);
+  e->PutU32(s.to_table);
+  e->PutVarint64(s.properties.size());
+  for (const auto& p : s.properties) {
+    e->PutString(p.name);
+    e->PutU8(static_cast<uint8_t>(p.type));
+  }
+}
+
+void EncodeValues(const std::vector<Value>& values, WalEncoder* e) {
+  e->PutVarint64(values.size());
+  for (const Value& v : values) e->PutValue(v);
+}
+
+// Converts `values` to the table's property types, or names what is wrong.
+Status CoerceRow(const TableSchema& schema, std::vector<Value>* values) {
+  const char* what = schema.is_node() ? "node table" : "relationship table";
+  if (values->size() != schema.properties.size()) {
+    return InvalidArgument(std::string(what) + " '" + schema.name + "' has " +
+                           std::to_string(schema.properties.size()) + " properties; got " +
+                           std::to_string(values->size()) + " values");
+  }
+  for (size_t i = 0; i < values->size(); i++) {
+    const PropertyDef& p = schema.properties[i];
+    Result<Value> v = (*values)[i].CastTo(p.type);
+    if (!v.ok()) {
+      return InvalidArgument("property '" + p.name + "' of '" + schema.name + "' is " + LogicalTypeName(p.type) +
+                             "; got " + LogicalTypeName((*values)[i].type()) + " value '" +
+                             (*values)[i].ToString() + "'");
+    }
+    (*values)[i] = std::move(*v);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<TableId> Transaction::CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
+                                             const std::string& primary_key) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  if (!t->write) return ReadOnlyError("cannot create a table in a read-only transaction");
+  std::unique_lock lock(t->db->mutex_);
+  Catalog scratch = t->db->catalog_;  // validate without touching the real catalog
+  ASSIGN_OR_RETURN(TableId id, scratch.CreateNodeTable(name, std::move(properties), primary_key));
+  TableSchema schema = *scratch.GetTable(id);
+  WalEncoder e;
+  EncodeSchema(schema, &e);
+  RETURN_IF_ERROR(t->db->ApplyCreateTable(schema));
+  t->db->wal_->Add(t->txn_id, kWalCreateTable, e.data());
+  t->wrote = true;
+  return id;
+}
+
+Result<TableId> Transaction::CreateRelTable(const std::string& name, const std::string& from_table,
+                                            const std::string& to_table, std::vector<PropertyDef> properties) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  if (!t->write) return ReadOnlyError("cannot create a table in a read-only transaction");
+  std::unique_lock lock(t->db->mutex_);
+  Catalog scratch = t->db->catalog_;
+  ASSIGN_OR_RETURN(TableId id, scratch.CreateRelTable(name, from_table, to_table, std::move(properties)));
+  TableSchema schema = *scratch.GetTable(id);
+  WalEncoder e;
+  EncodeSchema(schema, &e);
+  RETURN_IF_ERROR(t->db->ApplyCreateTable(schema));
+  t->db->wal_->Add(t->txn_id, kWalCreateTable, e.data());
+  t->wrote = true;
+  return id;
+}
+
+Result<uint64_t> Transaction::InsertNode(const std::string& table, std::vector<Value> values) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  if (!t->write) return ReadOnlyError("cannot insert in a read-only transaction");
+  Database::Impl* db = t->db;
+  std::unique_lock lock(db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  RETURN_IF_ERROR(CoerceRow(*schema, &values));
+  const Value& key = values[schema->primary_key];
+  if (key.is_null()) {
+    return InvalidArgument("primary key '" + schema->properties[schema->primary_key].name + "' of '" +
+                           schema->name + "' cannot be NULL");
+  }
+  NodeTableData* data = db->nodes_.at(schema->id).get();
+  ASSIGN_OR_RETURN(std::optional<uint64_t> existing, data->Lookup(db->pool_.get(), key));
+  if (existing) {
+    return AlreadyExists("duplicate primary key " + key.ToString() + " in table '" + schema->name + "'");
+  }
+  const uint64_t offset = data->num_rows();
+  WalEncoder e;
+  e.PutU32(schema->id);
+  e.PutU64(offset);
+  EncodeValues(values, &e);
+  RETURN_IF_ERROR(db->ApplyInsertNode(schema->id, offset, std::move(values)));
+  db->wal_->Add(t->txn_id, kWalInsertNode, e.data());
+  t->wrote = true;
+  return offset;
+}
+
+Result<uint64_t> Transaction::InsertRel(const std::string& rel_table, const Value& from_key,
+                                        const Value& to_key, std::vector<Value> properties) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  if (!t->write) return ReadOnlyError("cannot insert in a read-only transaction");
+  Database::Impl* db = t->db;
+  std::unique_lock lock(db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
+  RETURN_IF_ERROR(CoerceRow(*schema, &properties));
+  uint64_t ends[2];
+  const Value* keys[2] = {&from_key, &to_key};
+  const TableId tables[2] = {schema->from_table, schema->to_table};
+  for (int i = 0; i < 2; i++) {
+    const TableSchema* node_schema = db->catalog_.GetTable(tables[i]);
+    const PropertyDef& pk = node_schema->properties[node_schema->primary_key];
+    Result<Value> key = keys[i]->CastTo(pk.type);
+    if (!key.ok() || key->is_null()) {
+      return InvalidArgument(std::string(i == 0 ? "FROM" : "TO") + " key of '" + schema->name + "' must be a " +
+                             LogicalTypeName(pk.type) + " (primary key of '" + node_schema->name + "'); got " +
+                             (keys[i]->is_null() ? std::string("NULL") : "'" + keys[i]->ToString() + "'"));
+    }
+    ASSIGN_OR_RETURN(std::optional<uint64_t> offset, db->nodes_.at(tables[i])->Lookup(db->pool_.get(), *key));
+    if (!offset) {
+      return NotFound("no node with primary key " + key->ToString() + " in table '" + node_schema->name + "' (" +
+                      (i == 0 ? "FROM" : "TO") + " end of '" + schema->name + "')");
+    }
+    ends[i] = *offset;
+  }
+  RelTableData* data = db->rels_.at(schema->id).get();
+  const uint64_t rel_id = data->next_rel_id();
+  WalEncoder e;
+  e.PutU32(schema->id);
+  e.PutU64(rel_id);
+  e.PutU64(ends[0]);
+  e.PutU64(ends[1]);
+  EncodeValues(properties, &e);
+  RETURN_IF_ERROR(db->ApplyInsertRel(schema->id, rel_id, ends[0], ends[1], std::move(properties)));
+  db->wal_->Add(t->txn_id, kWalInsertRel, e.data());
+  t->wrote = true;
+  return rel_id;
+}
+
+Result<std::optional<uint64_t>> Transaction::LookupNode(const std::string& table, const Value& key) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  const PropertyDef& pk = schema->properties[schema->primary_key];
+  Result<Value> typed = key.CastTo(pk.type);
+  if (!typed.ok()) {
+    return InvalidArgument("primary key '" + pk.name + "' of '" + schema->name + "' is " +
+                           LogicalTypeName(pk.type) + "; got " + LogicalTypeName(key.type()));
+  }
+  ASSIGN_OR_RETURN(std::optional<uint64_t> offset, t->db->nodes_.at(schema->id)->Lookup(t->db->pool_.get(), *typed));
+  if (offset && *offset >= t->Mark(*schema)) offset.reset();  // not in this snapshot
+  return offset;
+}
+
+Result<uint64_t> Transaction::CountNodes(const std::string& table) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  return t->Mark(*schema);
+}
+
+Result<uint64_t> Transaction::CountRels(const std::string& rel_table) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
+  // Relationships are never deleted in this version, so ids are dense.
+  return t->Mark(*schema);
+}
+
+Result<std::vector<Value>> Transaction::GetNode(const std::string& table, uint64_t offset) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  if (offset >= t->Mark(*schema)) {
+    return NotFound("table '" + schema->name + "' has no node at offset " + std::to_string(offset));
+  }
+  const ColumnStore& columns = t->db->nodes_.at(schema->id)->columns();
+  std::vector<Value> row;
+  for (uint32_t c = 0; c < schema->properties.size(); c++) {
+    ASSIGN_OR_RETURN(Value v, columns.Get(t->db->pool_.get(), offset, c));
+    row.push_back(std::move(v));
+  }
+  return row;
+}
+
+Status Transaction::ScanNodes(const std::string& table,
+                              const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  const ColumnStore& columns = t->db->nodes_.at(schema->id)->columns();
+  const uint64_t rows = t->Mark(*schema);
+  const size_t ncols = schema->properties.size();
+  for (uint64_t begin = 0; begin < rows; begin += kNodeGroupSize) {
+    uint64_t count = std::min<uint64_t>(kNodeGroupSize, rows - begin);
+    std::vector<std::vector<Value>> batch(ncols);
+    for (uint32_t c = 0; c < ncols; c++) {
+      RETURN_IF_ERROR(columns.Scan(t->db->pool_.get(), c, begin, count, &batch[c]));
+    }
+    std::vector<Value> row(ncols);
+    for (uint64_t i = 0; i < count; i++) {
+      for (size_t c = 0; c < ncols; c++) row[c] = batch[c][i];
+      if (!visit(begin + i, row)) return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::vector<Edge>> Transaction::Neighbours(const std::string& rel_table, uint64_t offset, bool forward) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
+  const TableSchema* bound = t->db->catalog_.GetTable(forward ? schema->from_table : schema->to_table);
+  if (offset >= t->Mark(*bound)) {
+    return NotFound("table '" + bound->name + "' has no node at offset " + std::to_string(offset));
+  }
+  std::vector<CsrEdge> edges;
+  RETURN_IF_ERROR(t->db->rels_.at(schema->id)->Neighbours(
+      t->db->pool_.get(), forward ? Direction::kForward : Direction::kBackward, offset, &edges));
+  const uint64_t visible = t->Mark(*schema);
+  std::vector<Edge> out;
+  out.reserve(edges.size());
+  for (const CsrEdge& e : edges) {
+    if (e.rel_id < visible) out.push_back(Edge{e.neighbour, e.rel_id});
+  }
+  return out;
+}
+
+Result<std::vector<Value>> Transaction::GetRelProperties(const std::string& rel_table, uint64_t rel_id) {
+  Impl* t = impl_.get();
+  if (!t->active) return TransactionError("transaction is no longer active");
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
+  if (rel_id >= t->Mark(*schema)) {
+    return NotFound("table '" + schema->name + "' has no relationship with id " + std::to_string(rel_id));
+  }
+  const ColumnStore& columns = t->db->rels_.at(schema->id)->properties();
+  std::vector<Value> row;
+  for (uint32_t c = 0; c < schema->properties.size(); c++) {
+    ASSIGN_OR_RETURN(Value v, columns.Get(t->db->pool_.get(), rel_id, c));
+    row.push_back(std::move(v));
+  }
+  return row;
+}
+
+}  // namespace ruzu

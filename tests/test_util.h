@@ -1,0 +1,43 @@
+// Helpers shared by the end-to-end tests.
+#ifndef RUZU_TESTS_TEST_UTIL_H_
+#define RUZU_TESTS_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <string>
+
+#include "common/status.h"
+
+#define ASSERT_OK(expr)                                    \
+  do {                                                     \
+    const ::ruzu::Status _s = (expr);                      \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.ToString(); \
+  } while (0)
+#define EXPECT_OK(expr)                                    \
+  do {                                                     \
+    const ::ruzu::Status _s = (expr);                      \
+    EXPECT_TRUE(_s.ok()) << #expr << ": " << _s.ToString(); \
+  } while (0)
+// Declares `lhs` from a Result, failing the test on error.
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ASSERT_OK_AND_ASSIGN_IMPL(RUZU_CONCAT(_result_, __LINE__), lhs, rexpr)
+#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)                       \
+  auto tmp = (rexpr);                                                    \
+  ASSERT_TRUE(tmp.ok()) << #rexpr << ": " << tmp.status().ToString();    \
+  lhs = std::move(tmp).value()
+
+namespace ruzu {
+
+// A fresh empty directory under the test's temporary directory.
+inline std::string MakeTempDir() {
+  std::string base = ::testing::TempDir();
+  if (base.empty() || base.back() != '/') base += "/";
+  std::string templ = base + "ruzu_XXXXXX";
+  char* dir = ::mkdtemp(templ.data());
+  return dir == nullptr ? base : std::string(dir);
+}
+
+}  // namespace ruzu
+
+#endif  // RUZU_TESTS_TEST_UTIL_H_
