@@ -23,7 +23,7 @@
 namespace ruzu {
 
 // WAL record types of the db layer (the WAL reserves types below 16).
-enum WalRecordType : uint8_t {
+enum DbRecordType : uint8_t {
   kWalCreateTable = 16,
   kWalInsertNode = 17,
   kWalInsertRel = 18,

@@ -10,6 +10,9 @@
 
 namespace ruzu {
 namespace {
+uint64_t RoundUp8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
+}  // namespace
+namespace {
 
 struct Frame {
   uint32_t length = 0;
@@ -20,8 +23,8 @@ struct Frame {
 
 // Parses and checks the record at `pos`; false when it is not a valid record.
 bool ParseFrame(const std::string& data, uint64_t pos, uint64_t salt, Frame* f) {
-  if (pos + kWalFrameSize > data.size()) return false;
-  WalDecoder d(std::string_view(data).substr(pos, kWalFrameSize));
+  if (pos + kWalRecordHeaderSize > data.size()) return false;
+  WalDecoder d(std::string_view(data).substr(pos, kWalRecordHeaderSize));
   uint32_t crc;
   d.GetU32(&f->length);
   d.GetU32(&crc);
@@ -29,16 +32,16 @@ bool ParseFrame(const std::string& data, uint64_t pos, uint64_t salt, Frame* f) 
   d.GetU64(&f->lsn);
   d.GetU64(&f->txn_id);
   d.GetU8(&f->type);
-  if (f->length > kWalMaxPayload || f->length > data.size() - pos - kWalFrameSize) return false;
+  if (f->length > kWalMaxPayloadSize || f->length > data.size() - pos - kWalRecordHeaderSize) return false;
   if (f->salt != salt) return false;
   for (int i = 33; i < 40; i++) {
     if (data[pos + i] != 0) return false;
   }
-  uint32_t actual = Crc32c(data.data() + pos + 8, kWalFrameSize - 8);
-  actual = Crc32c(data.data() + pos + kWalFrameSize, f->length, actual);
+  uint32_t actual = Crc32c(data.data() + pos + 8, kWalRecordHeaderSize - 8);
+  actual = Crc32c(data.data() + pos + kWalRecordHeaderSize, f->length, actual);
   if (actual != crc) return false;
-  if (f->type == kWalCommit ? f->length != 0 : f->type < kWalFirstUserType) return false;
-  f->next = WalAlign(pos + kWalFrameSize + f->length);
+  if (f->type == WalRecordType::kCommit ? f->length != 0 : f->type < WalRecordType::kFirstUser) return false;
+  f->next = RoundUp8(pos + kWalRecordHeaderSize + f->length);
   return true;
 }
 
@@ -64,14 +67,15 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
   WalDecoder d(data);
   uint64_t magic;
   uint32_t version, reserved, crc;
-  uint64_t database_id, salt;
+  uint64_t database_id, salt, first_lsn;
   d.GetU64(&magic);
   d.GetU32(&version);
   d.GetU32(&reserved);
   d.GetU64(&database_id);
   d.GetU64(&salt);
+  d.GetU64(&first_lsn);
   d.GetU32(&crc);
-  if (Crc32c(data.data(), 32) != crc) return Corruption("WAL '" + path + "': header checksum mismatch");
+  if (Crc32c(data.data(), kWalHeaderCrcOffset) != crc) return Corruption("WAL '" + path + "': header checksum mismatch");
   if (version != kWalFormatVersion) {
     return Status(StatusCode::kUnsupported, "WAL '" + path + "' has format version " + std::to_string(version));
   }
@@ -97,7 +101,7 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
       // (another transaction, or a transaction already committed) means the
       // log is damaged before its tail.
       std::set<uint64_t> later_txns;
-      for (uint64_t probe = pos + 8; probe + kWalFrameSize <= data.size(); probe += 8) {
+      for (uint64_t probe = pos + 8; probe + kWalRecordHeaderSize <= data.size(); probe += 8) {
         Frame later;
         if (ParseFrame(data, probe, salt, &later) && (expected_lsn == 0 || later.lsn >= expected_lsn)) {
           later_txns.insert(later.txn_id);
@@ -115,7 +119,7 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
       out.had_torn_tail = true;
       break;
     }
-    if (f.type == kWalCommit) {
+    if (f.type == WalRecordType::kCommit) {
       auto it = open.find(f.txn_id);
       WalTransaction txn;
       txn.txn_id = f.txn_id;
@@ -128,7 +132,7 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
     } else {
       WalTransaction& txn = open[f.txn_id];
       txn.txn_id = f.txn_id;
-      txn.records.push_back(WalRecord{f.type, f.lsn, data.substr(pos + kWalFrameSize, f.length)});
+      txn.records.push_back(WalRecord{f.type, f.lsn, data.substr(pos + kWalRecordHeaderSize, f.length)});
     }
     expected_lsn = f.lsn + 1;
     out.next_lsn = f.lsn + 1;

@@ -6,6 +6,9 @@
 #include "wal/record_codec.h"
 
 namespace ruzu {
+namespace {
+uint64_t RoundUp8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
+}  // namespace
 
 WalWriter::WalWriter(std::unique_ptr<File> file, uint64_t database_id, uint64_t salt)
     : file_(std::move(file)), database_id_(database_id), salt_(salt) {}
@@ -17,6 +20,7 @@ Status WalWriter::WriteHeader() {
   e.PutU32(0);
   e.PutU64(database_id_);
   e.PutU64(salt_);
+  e.PutU64(next_lsn_);
   header += e.data();
   WalEncoder crc;
   crc.PutU32(Crc32c(header.data(), header.size()));
@@ -81,7 +85,7 @@ void WalWriter::Frame(std::string* out, uint64_t txn_id, uint8_t type, std::stri
   out->append(head.data());
   out->append(e.data());
   out->append(payload.data(), payload.size());
-  out->resize(WalAlign(out->size()), '\0');
+  out->resize(RoundUp8(out->size()), '\0');
 }
 
 Status WalWriter::Commit(uint64_t txn_id) {
@@ -91,14 +95,14 @@ Status WalWriter::Commit(uint64_t txn_id) {
   const uint64_t first_lsn = next_lsn_;
   std::string batch;
   for (const auto& [type, payload] : records) {
-    if (payload.size() > kWalMaxPayload) {
+    if (payload.size() > kWalMaxPayloadSize) {
       next_lsn_ = first_lsn;
       return InvalidArgument("a WAL record of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                             std::to_string(kWalMaxPayload));
+                             std::to_string(kWalMaxPayloadSize));
     }
     Frame(&batch, txn_id, type, payload);
   }
-  Frame(&batch, txn_id, kWalCommit, {});
+  Frame(&batch, txn_id, WalRecordType::kCommit, {});
   Kill("wal.before_write");
   Status s = file_->WriteAt(end_, batch.data(), batch.size());
   if (!s.ok()) {
