@@ -136,7 +136,9 @@ TEST_F(PersistenceTest, HundredReopenCyclesLoseNothing) {
     ASSERT_NE(db, nullptr);
     // After a close without checkpoint the WAL still holds the last cycle
     // (hundreds of bytes); after a checkpoint it is just its header.
-    if (cycle > 0) EXPECT_EQ(db->Stats().wal_bytes > 100, cycle % 2 == 0) << cycle;
+    if (cycle > 0) {
+      EXPECT_EQ(db->Stats().wal_bytes > 100, cycle % 2 == 0) << cycle;
+    }
     ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadWrite));
     if (cycle == 0) {
       ASSERT_OK(txn->CreateNodeTable("N", {{"k", LogicalType::kInt64}}, "k").status());
