@@ -241,5 +241,33 @@ TEST_F(PersistenceTest, InsertsAfterCheckpointMergeIntoChangedGroupsOnly) {
   ASSERT_EQ(in.size(), 2u);
 }
 
+TEST_F(PersistenceTest, CheckpointsAutomaticallyWhenTheWalGrows) {
+  DatabaseOptions options;
+  options.checkpoint_wal_bytes = 16 << 10;
+  options.checkpoint_on_close = false;
+  {
+    auto db = OpenDb(options);
+    ASSERT_NE(db, nullptr);
+    const uint64_t epoch = db->Stats().epoch;
+    {
+      ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadWrite));
+      ASSERT_OK(txn->CreateNodeTable("N", {{"k", LogicalType::kInt64}, {"s", LogicalType::kString}}, "k").status());
+      ASSERT_OK(txn->Commit());
+    }
+    for (int64_t i = 0; i < 200; i++) {
+      ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadWrite));
+      ASSERT_OK(txn->InsertNode("N", {Value::Int64(i), Value::String(std::string(200, 'x'))}).status());
+      ASSERT_OK(txn->Commit());
+      EXPECT_LE(db->Stats().wal_bytes, options.checkpoint_wal_bytes + 1024u);
+    }
+    EXPECT_GE(db->Stats().epoch, epoch + 2);
+  }
+  auto db = OpenDb(options);
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadOnly));
+  EXPECT_EQ(*txn->CountNodes("N"), 200u);
+  EXPECT_TRUE(Problems(db.get()).empty());
+}
+
 }  // namespace
 }  // namespace ruzu
