@@ -50,7 +50,10 @@
 // txn) followed by a kCommit record for `txn`. A transaction is committed iff
 // its kCommit record is in the valid prefix of the log. Only one batch is ever
 // unsynced at a time (a batch is written only after the previous one was
-// synced), and txn ids must not repeat within one log generation.
+// synced). A transaction with no records writes nothing. The id of a
+// committed transaction must not be reused within one log generation (the
+// reader would merge the records); reusing the id of a transaction lost in a
+// crash is fine, as recovery cuts the log at its last kCommit record.
 //
 // RECOVERY (WalReader). Records are read in order until the first invalid one
 // (incomplete, bad checksum, wrong salt, unexpected LSN, bad type or padding).

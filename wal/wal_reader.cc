@@ -1,48 +1,139 @@
 #include "wal/wal_reader.h"
 
-#include <cstring>
-#include <map>
-#include <set>
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
-#include "common/checksum.h"
-#include "wal/record_codec.h"
-#include "wal/wal_format.h"
+#include "wal/wal_internal.h"
 
 namespace ruzu {
 namespace {
-uint64_t RoundUp8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
-}  // namespace
-namespace {
 
-struct Frame {
-  uint32_t length = 0;
-  uint64_t salt = 0, lsn = 0, txn_id = 0;
-  uint8_t type = 0;
-  uint64_t next = 0;  // offset of the following record
+using wal_internal::LoadU32;
+using wal_internal::LoadU64;
+
+// Reads a file of known size through a window buffer, so scanning many
+// small records costs few system calls.
+class BufferedFile {
+ public:
+  BufferedFile(File* file, uint64_t size) : file_(file), size_(size) {}
+
+  uint64_t size() const { return size_; }
+
+  // Points *out at the `n` bytes at `offset`, valid until the next call.
+  // REQUIRES: offset + n <= size().
+  Status Read(uint64_t offset, size_t n, const char** out) {
+    if (offset >= window_offset_ && offset + n <= window_offset_ + window_.size()) {
+      *out = window_.data() + (offset - window_offset_);
+      return Status::OK();
+    }
+    std::string* buf = &window_;
+    size_t len = n;
+    if (n <= kWindowSize) {
+      len = static_cast<size_t>(std::min<uint64_t>(kWindowSize, size_ - offset));
+      window_offset_ = offset;
+    } else {
+      buf = &large_;  // a big record: read it alone, keep the window
+    }
+    buf->resize(len);
+    size_t got = 0;
+    Status s = file_->ReadAt(offset, len, buf->data(), &got);
+    if (s.ok() && got != len) {
+      s = IOError("WAL '" + file_->path() + "': short read at offset " + std::to_string(offset) +
+                  " (the file shrank while being read)");
+    }
+    if (!s.ok()) {
+      window_.clear();
+      return s;
+    }
+    *out = buf->data();
+    return Status::OK();
+  }
+
+ private:
+  static constexpr size_t kWindowSize = 1 << 20;
+
+  File* file_;
+  uint64_t size_;
+  std::string window_;  // the bytes at [window_offset_, window_offset_ + size)
+  uint64_t window_offset_ = 0;
+  std::string large_;
 };
 
-// Parses and checks the record at `pos`; false when it is not a valid record.
-bool ParseFrame(const std::string& data, uint64_t pos, uint64_t salt, Frame* f) {
-  if (pos + kWalRecordHeaderSize > data.size()) return false;
-  WalDecoder d(std::string_view(data).substr(pos, kWalRecordHeaderSize));
-  uint32_t crc;
-  d.GetU32(&f->length);
-  d.GetU32(&crc);
-  d.GetU64(&f->salt);
-  d.GetU64(&f->lsn);
-  d.GetU64(&f->txn_id);
-  d.GetU8(&f->type);
-  if (f->length > kWalMaxPayloadSize || f->length > data.size() - pos - kWalRecordHeaderSize) return false;
-  if (f->salt != salt) return false;
+struct Frame {
+  uint64_t lsn = 0;
+  uint64_t txn_id = 0;
+  uint8_t type = 0;
+  uint64_t size = 0;  // bytes the frame occupies, padding included
+  std::string_view payload;  // valid until the next read
+};
+
+// Checks the frame at `pos` against `salt` (everything but its LSN). Sets
+// *valid; returns an error only when the file cannot be read.
+Status CheckFrame(BufferedFile* in, uint64_t pos, uint64_t salt, Frame* frame, bool* valid) {
+  *valid = false;
+  if (in->size() - pos < kWalRecordHeaderSize) return Status::OK();
+  const char* p;
+  RETURN_IF_ERROR(in->Read(pos, kWalRecordHeaderSize, &p));
+  const uint32_t length = LoadU32(p);
+  if (length > kWalMaxPayloadSize) return Status::OK();
+  const uint64_t size = WalFrameSize(length);
+  if (size > in->size() - pos) return Status::OK();
+  // Cheap tests first: the scan for later records calls this at every
+  // aligned offset of a damaged region.
+  if (LoadU64(p + 8) != salt) return Status::OK();
+  const uint8_t type = static_cast<uint8_t>(p[32]);
+  if (!IsValidWalRecordType(type) || (type == WalRecordType::kCommit && length != 0)) return Status::OK();
   for (int i = 33; i < 40; i++) {
-    if (data[pos + i] != 0) return false;
+    if (p[i] != 0) return Status::OK();
   }
-  uint32_t actual = Crc32c(data.data() + pos + 8, kWalRecordHeaderSize - 8);
-  actual = Crc32c(data.data() + pos + kWalRecordHeaderSize, f->length, actual);
-  if (actual != crc) return false;
-  if (f->type == WalRecordType::kCommit ? f->length != 0 : f->type < WalRecordType::kFirstUser) return false;
-  f->next = RoundUp8(pos + kWalRecordHeaderSize + f->length);
-  return true;
+  RETURN_IF_ERROR(in->Read(pos, size, &p));
+  const std::string_view payload(p + kWalRecordHeaderSize, length);
+  if (wal_internal::FrameCrc(p, payload) != LoadU32(p + 4)) return Status::OK();
+  for (uint64_t i = kWalRecordHeaderSize + length; i < size; i++) {
+    if (p[i] != 0) return Status::OK();
+  }
+  frame->lsn = LoadU64(p + 16);
+  frame->txn_id = LoadU64(p + 24);
+  frame->type = type;
+  frame->size = size;
+  frame->payload = payload;
+  *valid = true;
+  return Status::OK();
+}
+
+// Whether valid frames after the invalid one at `bad` prove that it was
+// synced, i.e. that it is mid-log corruption rather than a torn tail (see
+// wal_format.h). `last_lsn`, `last_was_commit` and `last_txn` describe the
+// last valid record before `bad`.
+Result<bool> LaterBatchExists(BufferedFile* in, uint64_t bad, uint64_t salt, uint64_t last_lsn,
+                              bool last_was_commit, uint64_t last_txn) {
+  std::optional<uint64_t> txn;
+  if (!last_was_commit) txn = last_txn;
+  bool seen_commit = false;
+  Frame f;
+  for (uint64_t pos = bad + kWalAlignment; pos + kWalRecordHeaderSize <= in->size();) {
+    bool valid;
+    RETURN_IF_ERROR(CheckFrame(in, pos, salt, &f, &valid));
+    if (!valid) {
+      pos += kWalAlignment;
+      continue;
+    }
+    pos += f.size;
+    if (f.lsn <= last_lsn) continue;  // an old copy, e.g. a duplicated record
+    if (seen_commit) return true;     // a frame after a complete batch
+    if (txn.has_value() && *txn != f.txn_id) return true;
+    txn = f.txn_id;
+    if (f.type == WalRecordType::kCommit) seen_commit = true;
+  }
+  return false;
+}
+
+bool AllZero(const char* p, size_t n) {
+  return std::all_of(p, p + n, [](char c) { return c == 0; });
 }
 
 }  // namespace
@@ -52,95 +143,81 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
   OpenOptions options;
   options.read_only = true;
   ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs->Open(path, options));
-  ASSIGN_OR_RETURN(uint64_t size, file->Size());
-  WalContents out;
-  if (size < kWalHeaderSize) return out;  // creation was cut short: an empty log
-  std::string data(size, '\0');
-  size_t got = 0;
-  RETURN_IF_ERROR(file->ReadAt(0, size, data.data(), &got));
-  data.resize(got);
-  if (data.size() < kWalHeaderSize) return out;
-  if (std::memcmp(data.data(), kWalMagic, sizeof kWalMagic) != 0) {
-    if (data.find_first_not_of('\0', 0) >= kWalHeaderSize) return out;  // zero-filled header
-    return NotADatabase("'" + path + "' is not a ruzu WAL");
+  ASSIGN_OR_RETURN(uint64_t file_size, file->Size());
+  WalContents contents;
+  // A crash while the log was first created leaves a short or zeroed header.
+  if (file_size < kWalHeaderSize) return contents;
+  BufferedFile in(file.get(), file_size);
+  const char* raw;
+  RETURN_IF_ERROR(in.Read(0, kWalHeaderSize, &raw));
+  if (AllZero(raw, kWalHeaderSize)) return contents;
+  wal_internal::WalHeader header;
+  switch (wal_internal::DecodeHeader(raw, &header)) {
+    case wal_internal::HeaderCheck::kOk:
+      break;
+    case wal_internal::HeaderCheck::kNotAWal:
+      return NotADatabase("'" + path + "' is not a ruzu WAL");
+    case wal_internal::HeaderCheck::kBadChecksum:
+      return Corruption("WAL '" + path + "': header checksum mismatch");
   }
-  WalDecoder d(data);
-  uint64_t magic;
-  uint32_t version, reserved, crc;
-  uint64_t database_id, salt, first_lsn;
-  d.GetU64(&magic);
-  d.GetU32(&version);
-  d.GetU32(&reserved);
-  d.GetU64(&database_id);
-  d.GetU64(&salt);
-  d.GetU64(&first_lsn);
-  d.GetU32(&crc);
-  if (Crc32c(data.data(), kWalHeaderCrcOffset) != crc) return Corruption("WAL '" + path + "': header checksum mismatch");
-  if (version != kWalFormatVersion) {
-    return Status(StatusCode::kUnsupported, "WAL '" + path + "' has format version " + std::to_string(version));
+  if (header.format_version != kWalFormatVersion) {
+    return NotADatabase("WAL '" + path + "' has format version " + std::to_string(header.format_version) +
+                        "; this build reads version " + std::to_string(kWalFormatVersion));
   }
-  if (database_id != expected_database_id) {
-    return Corruption("WAL '" + path + "' belongs to another database (id " + std::to_string(database_id) +
+  if (header.database_id != expected_database_id) {
+    return Corruption("WAL '" + path + "' belongs to another database (id " + std::to_string(header.database_id) +
                       ", expected " + std::to_string(expected_database_id) + ")");
   }
-  out.valid_end = kWalHeaderSize;
-  if (salt != expected_salt) {
-    out.stale = true;
-    return out;
+  if (header.first_lsn == 0) return Corruption("WAL '" + path + "': header has first LSN 0");
+  contents.valid_end = kWalHeaderSize;
+  contents.next_lsn = header.first_lsn;
+  if (header.salt != expected_salt) {
+    contents.stale = true;
+    return contents;
   }
-  std::map<uint64_t, WalTransaction> open;
-  std::set<uint64_t> committed_ids;
+
+  // Records of transactions whose commit has not been seen yet.
+  std::unordered_map<uint64_t, std::vector<WalRecord>> open;
   uint64_t pos = kWalHeaderSize;
-  uint64_t expected_lsn = 0;  // 0: the first record may have any LSN
+  uint64_t expected_lsn = header.first_lsn;
+  bool last_was_commit = true;  // the log start is a batch boundary
+  uint64_t last_txn = 0;
   Frame f;
-  while (pos < data.size()) {
-    if (!ParseFrame(data, pos, salt, &f) || (expected_lsn != 0 && f.lsn != expected_lsn)) {
-      // A crash can only tear the last transaction's batch, which was one
-      // write. So valid records after this point are a torn tail only when
-      // they all belong to that same unfinished transaction; anything else
-      // (another transaction, or a transaction already committed) means the
-      // log is damaged before its tail.
-      std::set<uint64_t> later_txns;
-      for (uint64_t probe = pos + 8; probe + kWalRecordHeaderSize <= data.size(); probe += 8) {
-        Frame later;
-        if (ParseFrame(data, probe, salt, &later) && (expected_lsn == 0 || later.lsn >= expected_lsn)) {
-          later_txns.insert(later.txn_id);
-        }
-      }
-      bool torn = later_txns.empty();
-      if (later_txns.size() == 1 && open.size() <= 1) {
-        uint64_t txn = *later_txns.begin();
-        torn = open.empty() ? committed_ids.count(txn) == 0 : open.begin()->first == txn;
-      }
-      if (!torn) {
+  while (pos < file_size) {
+    bool valid;
+    RETURN_IF_ERROR(CheckFrame(&in, pos, header.salt, &f, &valid));
+    if (!valid || f.lsn != expected_lsn) {
+      ASSIGN_OR_RETURN(bool later, LaterBatchExists(&in, pos, header.salt, expected_lsn - 1, last_was_commit,
+                                                    last_txn));
+      if (later) {
         return Corruption("WAL '" + path + "': corrupted record at offset " + std::to_string(pos) +
                           " (valid records follow)");
       }
-      out.had_torn_tail = true;
-      break;
+      break;  // a torn tail
     }
     if (f.type == WalRecordType::kCommit) {
-      auto it = open.find(f.txn_id);
       WalTransaction txn;
       txn.txn_id = f.txn_id;
+      txn.commit_lsn = f.lsn;
+      auto it = open.find(f.txn_id);
       if (it != open.end()) {
-        txn = std::move(it->second);
+        txn.records = std::move(it->second);
         open.erase(it);
       }
-      committed_ids.insert(f.txn_id);
-      out.committed.push_back(std::move(txn));
+      contents.committed.push_back(std::move(txn));
+      contents.valid_end = pos + f.size;
+      contents.next_lsn = f.lsn + 1;
     } else {
-      WalTransaction& txn = open[f.txn_id];
-      txn.txn_id = f.txn_id;
-      txn.records.push_back(WalRecord{f.type, f.lsn, data.substr(pos + kWalRecordHeaderSize, f.length)});
+      open[f.txn_id].push_back(WalRecord{f.type, f.lsn, std::string(f.payload)});
     }
-    expected_lsn = f.lsn + 1;
-    out.next_lsn = f.lsn + 1;
-    pos = f.next;
-    out.valid_end = pos;
+    last_was_commit = f.type == WalRecordType::kCommit;
+    last_txn = f.txn_id;
+    expected_lsn++;
+    pos += f.size;
   }
-  for (const auto& [id, txn] : open) out.dropped_uncommitted += txn.records.size();
-  return out;
+  for (const auto& [txn_id, records] : open) contents.dropped_uncommitted += records.size();
+  contents.had_torn_tail = contents.valid_end < file_size;
+  return contents;
 }
 
 }  // namespace ruzu

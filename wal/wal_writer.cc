@@ -1,139 +1,184 @@
 #include "wal/wal_writer.h"
 
-#include <cstring>
+#include <utility>
+#include <vector>
 
-#include "common/checksum.h"
-#include "wal/record_codec.h"
+#include "common/logging.h"
+#include "wal/wal_internal.h"
 
 namespace ruzu {
-namespace {
-uint64_t RoundUp8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
-}  // namespace
 
-WalWriter::WalWriter(std::unique_ptr<File> file, uint64_t database_id, uint64_t salt)
-    : file_(std::move(file)), database_id_(database_id), salt_(salt) {}
+using wal_internal::AppendFrame;
+using wal_internal::EncodeHeader;
+using wal_internal::HeaderCheck;
+using wal_internal::SealFrame;
+using wal_internal::WalHeader;
 
-Status WalWriter::WriteHeader() {
-  WalEncoder e;
-  std::string header(kWalMagic, sizeof kWalMagic);
-  e.PutU32(kWalFormatVersion);
-  e.PutU32(0);
-  e.PutU64(database_id_);
-  e.PutU64(salt_);
-  e.PutU64(next_lsn_);
-  header += e.data();
-  WalEncoder crc;
-  crc.PutU32(Crc32c(header.data(), header.size()));
-  crc.PutU32(0);
-  header += crc.data();
-  return file_->WriteAt(0, header.data(), header.size());
+WalWriter::WalWriter(FileSystem* fs, std::string path, std::unique_ptr<File> file, uint64_t database_id,
+                     uint64_t salt, uint64_t size_bytes, uint64_t next_lsn)
+    : fs_(fs),
+      path_(std::move(path)),
+      file_(std::move(file)),
+      database_id_(database_id),
+      salt_(salt),
+      size_bytes_(size_bytes),
+      next_lsn_(next_lsn) {}
+
+WalWriter::~WalWriter() = default;
+
+Status WalWriter::WriteFreshLog(FileSystem* fs, const std::string& path, uint64_t database_id, uint64_t salt,
+                                uint64_t first_lsn, const KillPoint& kill_point) {
+  const std::string tmp = path + ".tmp";
+  WalHeader header;
+  header.database_id = database_id;
+  header.salt = salt;
+  header.first_lsn = first_lsn;
+  const std::string bytes = EncodeHeader(header);
+  Status s;
+  {
+    OpenOptions options;
+    options.create = true;
+    ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs->Open(tmp, options));
+    s = file->Truncate(0);
+    if (s.ok()) s = file->WriteAt(0, bytes.data(), bytes.size());
+    if (s.ok()) s = file->Sync();
+  }
+  if (s.ok() && kill_point) kill_point("wal.reset.before_rename");
+  if (s.ok()) s = fs->Rename(tmp, path);
+  if (!s.ok()) {
+    (void)fs->Remove(tmp);  // best effort; a leftover is overwritten next time
+    return s;
+  }
+  if (kill_point) kill_point("wal.reset.after_rename");
+  return Status::OK();
 }
 
 Result<std::unique_ptr<WalWriter>> WalWriter::Create(FileSystem* fs, const std::string& path,
-                                                     uint64_t database_id, uint64_t salt) {
-  OpenOptions options;
-  options.create = true;
-  ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs->Open(path, options));
-  std::unique_ptr<WalWriter> w(new WalWriter(std::move(file), database_id, salt));
-  RETURN_IF_ERROR(w->file_->Truncate(0));
-  RETURN_IF_ERROR(w->WriteHeader());
-  RETURN_IF_ERROR(w->file_->Sync());
+                                                     uint64_t database_id, uint64_t salt, uint64_t first_lsn) {
+  if (first_lsn == 0) return InvalidArgument("WAL '" + path + "': the first LSN must be at least 1");
+  RETURN_IF_ERROR(WriteFreshLog(fs, path, database_id, salt, first_lsn, nullptr));
   RETURN_IF_ERROR(fs->SyncDir(DirName(path)));
-  w->end_ = kHeaderSize;
-  return w;
+  ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs->Open(path, OpenOptions()));
+  return std::unique_ptr<WalWriter>(
+      new WalWriter(fs, path, std::move(file), database_id, salt, kWalHeaderSize, first_lsn));
 }
 
 Result<std::unique_ptr<WalWriter>> WalWriter::OpenForAppend(FileSystem* fs, const std::string& path,
                                                             uint64_t database_id, uint64_t salt,
                                                             uint64_t end_offset, uint64_t next_lsn) {
   ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs->Open(path, OpenOptions()));
-  std::unique_ptr<WalWriter> w(new WalWriter(std::move(file), database_id, salt));
-  ASSIGN_OR_RETURN(uint64_t size, w->file_->Size());
-  if (size != end_offset) {
-    RETURN_IF_ERROR(w->file_->Truncate(end_offset));
-    RETURN_IF_ERROR(w->file_->Sync());
+  ASSIGN_OR_RETURN(uint64_t size, file->Size());
+  if (end_offset < kWalHeaderSize || end_offset > size || end_offset % kWalAlignment != 0) {
+    return InvalidArgument("WAL '" + path + "': cannot append at offset " + std::to_string(end_offset) +
+                           " of a " + std::to_string(size) + "-byte log");
   }
-  w->end_ = end_offset;
-  w->next_lsn_ = next_lsn;
-  return w;
+  char raw[kWalHeaderSize];
+  size_t got = 0;
+  RETURN_IF_ERROR(file->ReadAt(0, sizeof raw, raw, &got));
+  WalHeader header;
+  if (got != sizeof raw || wal_internal::DecodeHeader(raw, &header) != HeaderCheck::kOk ||
+      header.format_version != kWalFormatVersion) {
+    return Corruption("WAL '" + path + "': bad header");
+  }
+  if (header.database_id != database_id || header.salt != salt) {
+    return InvalidArgument("WAL '" + path + "' has database id " + std::to_string(header.database_id) +
+                           " and salt " + std::to_string(header.salt) + ", expected " +
+                           std::to_string(database_id) + " and " + std::to_string(salt));
+  }
+  if (next_lsn == 0 || (end_offset == kWalHeaderSize && next_lsn != header.first_lsn)) {
+    return InvalidArgument("WAL '" + path + "': next LSN " + std::to_string(next_lsn) +
+                           " does not continue the log");
+  }
+  if (size > end_offset) {
+    RETURN_IF_ERROR(file->Truncate(end_offset));
+    RETURN_IF_ERROR(file->Sync());
+  }
+  return std::unique_ptr<WalWriter>(
+      new WalWriter(fs, path, std::move(file), database_id, salt, end_offset, next_lsn));
 }
 
-Status WalWriter::CheckUsable() const {
-  if (poisoned_.ok()) return Status::OK();
-  return IOError("WAL '" + file_->path() + "' is unusable after a failed sync; reopen the database (" +
-                 poisoned_.message() + ")");
+void WalWriter::Poison(const std::string& what, const Status& cause) {
+  poison_ = IOError("WAL is unusable after " + what + "; reopen the database (" + cause.ToString() + ")");
+  LOG(ERROR) << "WAL '" << path_ << "': " << poison_.message();
 }
 
 void WalWriter::Add(uint64_t txn_id, uint8_t type, std::string_view payload) {
-  pending_[txn_id].emplace_back(type, std::string(payload));
+  if (!poison_.ok()) return;
+  Pending& txn = pending_[txn_id];
+  if (!txn.error.ok()) return;
+  if (type < WalRecordType::kFirstUser) {
+    txn.error = InvalidArgument("WAL record type " + std::to_string(type) + " is reserved for the WAL");
+  } else if (payload.size() > kWalMaxPayloadSize) {
+    txn.error = InvalidArgument("a WAL record of " + std::to_string(payload.size()) +
+                                " bytes exceeds the limit of " + std::to_string(kWalMaxPayloadSize));
+  }
+  if (!txn.error.ok()) {
+    txn.frames.clear();
+    txn.frames.shrink_to_fit();
+    return;
+  }
+  AppendFrame(&txn.frames, txn_id, type, payload);
 }
 
 void WalWriter::Discard(uint64_t txn_id) { pending_.erase(txn_id); }
 
-void WalWriter::Frame(std::string* out, uint64_t txn_id, uint8_t type, std::string_view payload) {
-  WalEncoder e;
-  e.PutU64(salt_);
-  e.PutU64(next_lsn_++);
-  e.PutU64(txn_id);
-  e.PutU8(type);
-  for (int i = 0; i < 7; i++) e.PutU8(0);
-  uint32_t crc = Crc32c(e.data().data(), e.data().size());
-  crc = Crc32c(payload.data(), payload.size(), crc);
-  WalEncoder head;
-  head.PutU32(static_cast<uint32_t>(payload.size()));
-  head.PutU32(crc);
-  out->append(head.data());
-  out->append(e.data());
-  out->append(payload.data(), payload.size());
-  out->resize(RoundUp8(out->size()), '\0');
-}
-
 Status WalWriter::Commit(uint64_t txn_id) {
-  auto records = std::move(pending_[txn_id]);
-  pending_.erase(txn_id);
-  RETURN_IF_ERROR(CheckUsable());
-  const uint64_t first_lsn = next_lsn_;
-  std::string batch;
-  for (const auto& [type, payload] : records) {
-    if (payload.size() > kWalMaxPayloadSize) {
-      next_lsn_ = first_lsn;
-      return InvalidArgument("a WAL record of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                             std::to_string(kWalMaxPayloadSize));
-    }
-    Frame(&batch, txn_id, type, payload);
-  }
-  Frame(&batch, txn_id, WalRecordType::kCommit, {});
+  if (!poison_.ok()) return poison_;
+  auto it = pending_.find(txn_id);
+  if (it == pending_.end()) return Status::OK();  // nothing to make durable
+  std::string batch = std::move(it->second.frames);
+  const Status error = std::move(it->second.error);
+  pending_.erase(it);
+  if (!error.ok()) return error.WithContext("transaction " + std::to_string(txn_id) + " not committed");
+  AppendFrame(&batch, txn_id, WalRecordType::kCommit, {});
+
+  uint64_t lsn = next_lsn_;
+  for (size_t off = 0; off < batch.size();) off += SealFrame(&batch[off], salt_, lsn++);
+
   Kill("wal.before_write");
-  Status s = file_->WriteAt(end_, batch.data(), batch.size());
+  Status s = file_->WriteAt(size_bytes_, batch.data(), batch.size());
   if (!s.ok()) {
-    // Never leave half a transaction mid-log: later commits go after it.
-    next_lsn_ = first_lsn;
-    Status cut = file_->Truncate(end_);
-    if (!cut.ok()) poisoned_ = cut;
+    // Take back whatever part of the batch reached the file, durably, so the
+    // next batch (which reuses these LSNs) never sits before stale frames.
+    Status undo = file_->Truncate(size_bytes_);
+    if (!undo.ok()) {
+      Poison("a failed write could not be undone", undo);
+    } else if (!(undo = file_->Sync()).ok()) {
+      Poison("a failed sync", undo);
+    }
     return s;
   }
   Kill("wal.after_write");
   s = file_->Sync();
   if (!s.ok()) {
-    poisoned_ = s;
-    return s;
+    Poison("a failed sync", s);
+    return poison_;
   }
-  end_ += batch.size();
+  size_bytes_ += batch.size();
+  next_lsn_ = lsn;
   Kill("wal.after_sync");
   return Status::OK();
 }
 
 Status WalWriter::Reset(uint64_t new_salt) {
-  RETURN_IF_ERROR(CheckUsable());
-  salt_ = new_salt;
-  Status s = WriteHeader();
-  if (s.ok()) s = file_->Truncate(kHeaderSize);
-  if (s.ok()) s = file_->Sync();
+  if (!poison_.ok()) return poison_;
+  RETURN_IF_ERROR(WriteFreshLog(fs_, path_, database_id_, new_salt, next_lsn_, kill_point_));
+  // The new log is in place under `path_`: from here on there is no way back
+  // to the old one, whose handle we drop.
+  file_.reset();
+  Status s = fs_->SyncDir(DirName(path_));
   if (!s.ok()) {
-    poisoned_ = s;
-    return s;
+    Poison("a failed sync", s);
+    return poison_;
   }
-  end_ = kHeaderSize;
+  auto file = fs_->Open(path_, OpenOptions());
+  if (!file.ok()) {
+    Poison("the reset log could not be reopened", file.status());
+    return poison_;
+  }
+  file_ = std::move(file).value();
+  salt_ = new_salt;
+  size_bytes_ = kWalHeaderSize;
   return Status::OK();
 }
 
