@@ -319,7 +319,9 @@ Status Database::Impl::Recover() {
   }
   if (options_.read_only) return Status::OK();  // read-only opens never modify files
   if (fresh_wal) {
-    ASSIGN_OR_RETURN(wal_, WalWriter::Create(fs_, wal_path, header_.database_id, header_.wal_salt));
+    // Keep LSNs increasing over the database's life when the old log is known.
+    const uint64_t first_lsn = contents.ok() ? contents->next_lsn : 1;
+    ASSIGN_OR_RETURN(wal_, WalWriter::Create(fs_, wal_path, header_.database_id, header_.wal_salt, first_lsn));
   } else {
     ASSIGN_OR_RETURN(wal_, WalWriter::OpenForAppend(fs_, wal_path, header_.database_id, header_.wal_salt,
                                                     contents->valid_end, contents->next_lsn));
