@@ -3,6 +3,7 @@
 #define RUZU_DB_DATABASE_IMPL_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -119,6 +120,8 @@ class Transaction::Impl {
   // The schema of a visible table named `name`, of the wanted kind.
   Result<const TableSchema*> FindTable(const std::string& name, TableKind kind) const;
   uint64_t Mark(const TableSchema& schema) const;
+  Status CheckActive() const;
+  Result<TableId> CreateTable(const std::function<Result<TableId>(Catalog*)>& create);
 };
 
 }  // namespace ruzu

@@ -58,13 +58,17 @@ Result<const TableSchema*> Transaction::Impl::FindTable(const std::string& name,
   return t;
 }
 
+Status Transaction::Impl::CheckActive() const {
+  return active ? Status::OK() : TransactionError("transaction is no longer active");
+}
+
 uint64_t Transaction::Impl::Mark(const TableSchema& schema) const {
   return write ? db->LiveMark(schema) : marks.at(schema.id);
 }
 
 Status Transaction::Commit() {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   Database::Impl* db = t->db;
   if (!t->write || !t->wrote) {
     if (t->write) db->wal_->Discard(t->txn_id);
@@ -150,43 +154,40 @@ Status CoerceRow(const TableSchema& schema, std::vector<Value>* values) {
 
 }  // namespace
 
-Result<TableId> Transaction::CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
-                                             const std::string& primary_key) {
-  Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
-  if (!t->write) return ReadOnlyError("cannot create a table in a read-only transaction");
-  std::unique_lock lock(t->db->mutex_);
-  Catalog scratch = t->db->catalog_;  // validate without touching the real catalog
-  ASSIGN_OR_RETURN(TableId id, scratch.CreateNodeTable(name, std::move(properties), primary_key));
+// Validates a new table on a scratch copy of the catalog (so a rejected
+// definition leaves nothing behind), then logs and applies it.
+Result<TableId> Transaction::Impl::CreateTable(const std::function<Result<TableId>(Catalog*)>& create) {
+  RETURN_IF_ERROR(CheckActive());
+  if (!write) return ReadOnlyError("cannot create a table in a read-only transaction");
+  std::unique_lock lock(db->mutex_);
+  Catalog scratch = db->catalog_;
+  ASSIGN_OR_RETURN(TableId id, create(&scratch));
   TableSchema schema = *scratch.GetTable(id);
   WalEncoder e;
   EncodeSchema(schema, &e);
-  RETURN_IF_ERROR(t->db->ApplyCreateTable(schema));
-  t->db->wal_->Add(t->txn_id, kWalCreateTable, e.data());
-  t->wrote = true;
+  RETURN_IF_ERROR(db->ApplyCreateTable(schema));
+  db->wal_->Add(txn_id, kWalCreateTable, e.data());
+  wrote = true;
   return id;
+}
+
+Result<TableId> Transaction::CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
+                                             const std::string& primary_key) {
+  return impl_->CreateTable([&](Catalog* catalog) {
+    return catalog->CreateNodeTable(name, std::move(properties), primary_key);
+  });
 }
 
 Result<TableId> Transaction::CreateRelTable(const std::string& name, const std::string& from_table,
                                             const std::string& to_table, std::vector<PropertyDef> properties) {
-  Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
-  if (!t->write) return ReadOnlyError("cannot create a table in a read-only transaction");
-  std::unique_lock lock(t->db->mutex_);
-  Catalog scratch = t->db->catalog_;
-  ASSIGN_OR_RETURN(TableId id, scratch.CreateRelTable(name, from_table, to_table, std::move(properties)));
-  TableSchema schema = *scratch.GetTable(id);
-  WalEncoder e;
-  EncodeSchema(schema, &e);
-  RETURN_IF_ERROR(t->db->ApplyCreateTable(schema));
-  t->db->wal_->Add(t->txn_id, kWalCreateTable, e.data());
-  t->wrote = true;
-  return id;
+  return impl_->CreateTable([&](Catalog* catalog) {
+    return catalog->CreateRelTable(name, from_table, to_table, std::move(properties));
+  });
 }
 
 Result<uint64_t> Transaction::InsertNode(const std::string& table, std::vector<Value> values) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   if (!t->write) return ReadOnlyError("cannot insert in a read-only transaction");
   Database::Impl* db = t->db;
   std::unique_lock lock(db->mutex_);
@@ -216,7 +217,7 @@ Result<uint64_t> Transaction::InsertNode(const std::string& table, std::vector<V
 Result<uint64_t> Transaction::InsertRel(const std::string& rel_table, const Value& from_key,
                                         const Value& to_key, std::vector<Value> properties) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   if (!t->write) return ReadOnlyError("cannot insert in a read-only transaction");
   Database::Impl* db = t->db;
   std::unique_lock lock(db->mutex_);
@@ -257,7 +258,7 @@ Result<uint64_t> Transaction::InsertRel(const std::string& rel_table, const Valu
 
 Result<std::optional<uint64_t>> Transaction::LookupNode(const std::string& table, const Value& key) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
   const PropertyDef& pk = schema->properties[schema->primary_key];
@@ -273,7 +274,7 @@ Result<std::optional<uint64_t>> Transaction::LookupNode(const std::string& table
 
 Result<uint64_t> Transaction::CountNodes(const std::string& table) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
   return t->Mark(*schema);
@@ -281,7 +282,7 @@ Result<uint64_t> Transaction::CountNodes(const std::string& table) {
 
 Result<uint64_t> Transaction::CountRels(const std::string& rel_table) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
   // Relationships are never deleted in this version, so ids are dense.
@@ -290,7 +291,7 @@ Result<uint64_t> Transaction::CountRels(const std::string& rel_table) {
 
 Result<std::vector<Value>> Transaction::GetNode(const std::string& table, uint64_t offset) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
   if (offset >= t->Mark(*schema)) {
@@ -308,7 +309,7 @@ Result<std::vector<Value>> Transaction::GetNode(const std::string& table, uint64
 Status Transaction::ScanNodes(const std::string& table,
                               const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
   const ColumnStore& columns = t->db->nodes_.at(schema->id)->columns();
@@ -331,7 +332,7 @@ Status Transaction::ScanNodes(const std::string& table,
 
 Result<std::vector<Edge>> Transaction::Neighbours(const std::string& rel_table, uint64_t offset, bool forward) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
   const TableSchema* bound = t->db->catalog_.GetTable(forward ? schema->from_table : schema->to_table);
@@ -352,7 +353,7 @@ Result<std::vector<Edge>> Transaction::Neighbours(const std::string& rel_table, 
 
 Result<std::vector<Value>> Transaction::GetRelProperties(const std::string& rel_table, uint64_t rel_id) {
   Impl* t = impl_.get();
-  if (!t->active) return TransactionError("transaction is no longer active");
+  RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
   if (rel_id >= t->Mark(*schema)) {
