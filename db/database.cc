@@ -494,7 +494,8 @@ Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
 
 // Builds the manifest for the current state, writing changed table data to
 // new pages. Returns the manifest bytes and the extent reserved for them.
-Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, PageExtent* extent) {
+Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, PageExtent* extent,
+                                                                  FreeSpaceMap* after) {
   const format::Manifest* old = format::GetManifest(manifest_buffer_.get());
   flatbuffers::FlatBufferBuilder b(std::max<size_t>(manifest_size_ + 1024, 4096));
   CheckpointContext ctx;
@@ -522,29 +523,37 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
   }
   auto node_vec = b.CreateVector(node_tables);
   auto rel_vec = b.CreateVector(rel_tables);
-  // The old manifest's pages are free once the new header is durable.
+  // The old manifest and free list are free once the new header is durable.
   ctx.freed.push_back(PageExtent{header_.manifest_first_page, header_.manifest_page_count});
-  // Reserve pages for the manifest before writing the free list into it: an
-  // upper bound of its size, since allocating can only shrink the list.
-  uint64_t free_entries = free_space_->Extents().size() + ctx.freed.size() + 1;
-  uint64_t bound = b.GetSize() + free_entries * sizeof(format::Extent) + 256;
-  *extent = free_space_->Allocate(ByteSectionPages(bound));
-  FreeSpaceMap after = *free_space_;
-  for (const PageExtent& e : ctx.freed) after.Free(e);
+  if (old->free_list() != nullptr && old->free_list()->page_count() > 0) {
+    ctx.freed.push_back(PageExtent{old->free_list()->first_page(), old->free_list()->page_count()});
+  }
+  // Reserve pages for the free list and the manifest before computing the
+  // list: allocating never adds extents and each freed extent adds at most
+  // one, which bounds the list's size.
+  const uint64_t max_entries = free_space_->Extents().size() + ctx.freed.size() + 1;
+  const PageExtent list_extent = free_space_->Allocate(FixedSectionPages(max_entries, sizeof(format::Extent)));
+  *extent = free_space_->Allocate(ByteSectionPages(b.GetSize() + 512));
+  *after = *free_space_;
+  for (const PageExtent& e : ctx.freed) after->Free(e);
   std::vector<format::Extent> free_list;
-  for (const PageExtent& e : after.Extents()) free_list.emplace_back(e.first, e.count);
-  auto free_vec = b.CreateVectorOfStructs(free_list);
+  for (const PageExtent& e : after->Extents()) free_list.emplace_back(e.first, e.count);
+  CHECK_LE(free_list.size(), max_entries);
+  BlobBuilder list_blob;
+  list_blob.AddFixed(free_list.data(), free_list.size(), sizeof(format::Extent));
+  RETURN_IF_ERROR(list_blob.WriteTo(list_extent, pool_.get()));
+  format::Extent list_location(list_extent.first, list_extent.count);
   format::ManifestBuilder mb(b);
   mb.add_format_version(kFormatVersion);
   mb.add_epoch(header_.epoch + 1);
   mb.add_next_table_id(catalog_.next_table_id());
   mb.add_node_tables(node_vec);
   mb.add_rel_tables(rel_vec);
-  mb.add_free_extents(free_vec);
+  mb.add_free_list(&list_location);
+  mb.add_free_extent_count(free_list.size());
   mb.add_page_count(free_space_->page_count());
   b.Finish(mb.Finish());
   CHECK_LE(ByteSectionPages(b.GetSize()), extent->count) << "manifest size bound was wrong";
-  (void)old;
   *size = b.GetSize();
   return CopyAligned(b.GetBufferPointer(), b.GetSize());
 }
@@ -552,11 +561,7 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
 Status Database::Impl::CheckpointLocked() {
   std::unique_lock lock(mutex_);
   if (!free_space_) {
-    const format::Manifest* m = format::GetManifest(manifest_buffer_.get());
-    std::vector<PageExtent> extents;
-    if (m->free_extents() != nullptr) {
-      for (const format::Extent* e : *m->free_extents()) extents.push_back(PageExtent{e->first_page(), e->page_count()});
-    }
+    ASSIGN_OR_RETURN(std::vector<PageExtent> extents, ReadFreeList());
     Status valid = FreeSpaceMap::Validate(extents, header_.page_count);
     if (!valid.ok()) return valid.WithContext("manifest of '" + path_ + "'");
     free_space_.emplace(std::move(extents), header_.page_count);
@@ -569,17 +574,16 @@ Status Database::Impl::CheckpointLocked() {
   KillPoint("checkpoint.start");
   size_t size = 0;
   PageExtent extent;
-  Result<std::unique_ptr<uint8_t[]>> manifest = BuildManifest(&size, &extent);
+  FreeSpaceMap after;
+  Result<std::unique_ptr<uint8_t[]>> manifest = BuildManifest(&size, &extent, &after);
   if (!manifest.ok()) return fail(manifest.status());
   KillPoint("checkpoint.after_data");
-  std::string payload(reinterpret_cast<const char*>(manifest->get()), size);
-  payload.resize(extent.count * kPagePayloadSize, '\0');
-  for (uint64_t i = 0; i < extent.count; i++) {
-    Status s = pool_->WritePage(extent.first + i, payload.data() + i * kPagePayloadSize);
-    if (!s.ok()) return fail(s);
-  }
+  BlobBuilder blob;
+  blob.AddBytes(manifest->get(), size);
+  Status s = blob.WriteTo(extent, pool_.get());
+  if (!s.ok()) return fail(s);
   KillPoint("checkpoint.after_manifest");
-  Status s = pager_->Sync();
+  s = pager_->Sync();
   if (!s.ok()) {
     poisoned_ = s;
     return fail(s);
@@ -612,11 +616,7 @@ Status Database::Impl::CheckpointLocked() {
   manifest_buffer_ = std::move(*manifest);
   manifest_size_ = size;
   const format::Manifest* m = format::GetManifest(manifest_buffer_.get());
-  {
-    std::vector<PageExtent> extents;
-    for (const format::Extent* e : *m->free_extents()) extents.push_back(PageExtent{e->first_page(), e->page_count()});
-    free_space_.emplace(std::move(extents), next.page_count);
-  }
+  free_space_ = std::move(after);
   size_t node_index = 0, rel_index = 0;
   for (const TableSchema* t : catalog_.Tables()) {
     Status installed = t->is_node() ? nodes_.at(t->id)->SetBase(m->node_tables()->Get(node_index++))
@@ -658,6 +658,22 @@ Status Database::Impl::Close() {
   return s;
 }
 
+Result<std::vector<PageExtent>> Database::Impl::ReadFreeList() const {
+  const format::Manifest* m = format::GetManifest(manifest_buffer_.get());
+  std::vector<PageExtent> out;
+  const uint64_t count = m->free_extent_count();
+  if (count == 0) return out;
+  const format::Extent* where = m->free_list();
+  if (where == nullptr || where->first_page() < kFirstDataPage || count > header_.page_count ||
+      FixedSectionPages(count, sizeof(format::Extent)) > where->page_count()) {
+    return Corruption("manifest of '" + path_ + "': free list does not fit its pages");
+  }
+  std::vector<format::Extent> raw(count);
+  RETURN_IF_ERROR(ReadFixedRange(pool_.get(), where->first_page(), sizeof(format::Extent), 0, count, raw.data()));
+  for (const format::Extent& e : raw) out.push_back(PageExtent{e.first_page(), e.page_count()});
+  return out;
+}
+
 DatabaseStats Database::Impl::Stats() const {
   std::shared_lock lock(mutex_);
   DatabaseStats stats;
@@ -672,11 +688,10 @@ DatabaseStats Database::Impl::Stats() const {
   }
   stats.epoch = header_.epoch;
   stats.file_pages = header_.page_count;
-  const format::Manifest* m = format::GetManifest(manifest_buffer_.get());
   if (free_space_) {
     stats.free_pages = free_space_->free_page_count();
-  } else if (m->free_extents() != nullptr) {
-    for (const format::Extent* e : *m->free_extents()) stats.free_pages += e->page_count();
+  } else if (Result<std::vector<PageExtent>> free_list = ReadFreeList(); free_list.ok()) {
+    for (const PageExtent& e : *free_list) stats.free_pages += e.count;
   }
   stats.manifest_bytes = manifest_size_;
   stats.wal_bytes = wal_ ? wal_->size_bytes() : 0;

@@ -59,6 +59,8 @@ class Database::Impl {
   void RollbackTo(const Watermarks& committed);
 
   Status CheckWritable() const;
+  // The free extents the current manifest lists (read from their blob).
+  Result<std::vector<PageExtent>> ReadFreeList() const;
   void KillPoint(const char* point) const {
     if (options_.kill_point) options_.kill_point(point);
   }
@@ -103,7 +105,10 @@ class Database::Impl {
   Status LoadManifest();
   Status InstallInitialManifest();
   Status Recover();
-  Result<std::unique_ptr<uint8_t[]>> BuildManifest(size_t* size, PageExtent* extent);
+  // Builds the next manifest, writing changed table data and the free list
+  // to new pages. Returns its bytes, the pages reserved for it and the free
+  // space it describes.
+  Result<std::unique_ptr<uint8_t[]>> BuildManifest(size_t* size, PageExtent* extent, FreeSpaceMap* after);
 };
 
 class Transaction::Impl {

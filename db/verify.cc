@@ -68,22 +68,25 @@ Result<std::vector<std::string>> Database::Impl::Verify() {
   };
   std::vector<Owned> owned;
   owned.push_back({PageExtent{header_.manifest_first_page, header_.manifest_page_count}, "manifest"});
-  for (const auto& [id, data] : nodes_) {
-    std::vector<PageExtent> extents;
-    data->CollectExtents(&extents);
-    for (const auto& e : extents) owned.push_back({e, "table " + catalog_.GetTable(id)->name});
-  }
-  for (const auto& [id, data] : rels_) {
-    std::vector<PageExtent> extents;
-    data->CollectExtents(&extents);
-    for (const auto& e : extents) owned.push_back({e, "table " + catalog_.GetTable(id)->name});
-  }
-  std::vector<Owned> all = owned;
   const format::Manifest* m = format::GetManifest(manifest_buffer_.get());
-  if (m->free_extents() != nullptr) {
-    for (const format::Extent* e : *m->free_extents()) {
-      all.push_back({PageExtent{e->first_page(), e->page_count()}, "free list"});
-    }
+  if (m->free_list() != nullptr && m->free_list()->page_count() > 0) {
+    owned.push_back({PageExtent{m->free_list()->first_page(), m->free_list()->page_count()}, "free list"});
+  }
+  auto collect = [&](TableId id, const auto& data) {
+    std::vector<PageExtent> extents;
+    Status s = data->CollectExtents(pool, &extents);
+    const std::string owner = "table " + catalog_.GetTable(id)->name;
+    if (!s.ok()) problems.push_back(owner + ": " + s.message());
+    for (const auto& e : extents) owned.push_back({e, owner});
+  };
+  for (const auto& [id, data] : nodes_) collect(id, data);
+  for (const auto& [id, data] : rels_) collect(id, data);
+  std::vector<Owned> all = owned;
+  Result<std::vector<PageExtent>> free_list = ReadFreeList();
+  if (!free_list.ok()) {
+    problems.push_back(free_list.status().message());
+  } else {
+    for (const PageExtent& e : *free_list) all.push_back({e, "free page"});
   }
   std::sort(all.begin(), all.end(), [](const Owned& a, const Owned& b) { return a.extent.first < b.extent.first; });
   uint64_t next = kFirstDataPage;

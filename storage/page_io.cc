@@ -45,6 +45,16 @@ Result<PageExtent> BlobBuilder::Write(FreeSpaceMap* space, BufferPool* pool) con
   return extent;
 }
 
+Status BlobBuilder::WriteTo(PageExtent extent, BufferPool* pool) const {
+  CHECK_LE(page_count(), extent.count);
+  const std::string empty(kPagePayloadSize, '\0');
+  for (uint64_t i = 0; i < extent.count; i++) {
+    const char* payload = i < page_count() ? payload_.data() + i * kPagePayloadSize : empty.data();
+    RETURN_IF_ERROR(pool->WritePage(extent.first + i, payload));
+  }
+  return Status::OK();
+}
+
 Status ReadFixedItem(BufferPool* pool, PageId first_page, uint32_t width, uint64_t index, void* out) {
   uint64_t per_page = kPagePayloadSize / width;
   ASSIGN_OR_RETURN(PageHandle page, pool->Pin(first_page + index / per_page));

@@ -31,6 +31,9 @@ class BlobBuilder {
   // Allocates page_count() pages from `space` (an empty blob allocates
   // nothing and returns {kInvalidPageId, 0}) and writes them through `pool`.
   Result<PageExtent> Write(FreeSpaceMap* space, BufferPool* pool) const;
+  // Writes into `extent` (already allocated), padding with empty pages.
+  // REQUIRES: page_count() <= extent.count.
+  Status WriteTo(PageExtent extent, BufferPool* pool) const;
 
  private:
   std::string payload_;  // whole page payloads, back to back

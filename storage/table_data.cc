@@ -6,6 +6,7 @@
 
 #include "common/logging.h"
 #include "storage/column_chunk.h"
+#include "storage/page_io.h"
 
 namespace ruzu {
 namespace {
@@ -16,20 +17,49 @@ uint64_t GroupCount(uint64_t rows) { return (rows + kNodeGroupSize - 1) / kNodeG
 
 // ---------------------------------------------------------------- ColumnStore
 
+static_assert(sizeof(format::ChunkMeta) == 24, "ChunkMeta is stored raw in directories");
+static_assert(sizeof(format::CsrGroupMeta) == 24, "CsrGroupMeta is stored raw in directories");
+
+namespace {
+
+PageExtent ToExtent(const format::Extent* e) {
+  return e == nullptr ? PageExtent{kInvalidPageId, 0} : PageExtent{e->first_page(), e->page_count()};
+}
+
+// Whether a directory of `items` 24-byte entries fits `extent`.
+bool DirectoryFits(PageExtent extent, uint64_t items) {
+  return items == 0 || (extent.first >= kFirstDataPage && FixedSectionPages(items, 24) <= extent.count);
+}
+
+// Writes `items` as a directory blob; frees `old` (if any) into ctx->freed.
+template <typename Meta>
+Result<PageExtent> WriteDirectory(CheckpointContext* ctx, const std::vector<Meta>& items, PageExtent old) {
+  if (old.count > 0) ctx->freed.push_back(old);
+  BlobBuilder blob;
+  blob.AddFixed(items.data(), items.size(), sizeof(Meta));
+  return blob.Write(ctx->space, ctx->pool);
+}
+
+}  // namespace
+
 Status ColumnStore::SetBase(const format::ColumnStore* base) {
-  base_ = base;
   base_rows_ = 0;
+  directory_ = PageExtent{kInvalidPageId, 0};
   appended_rows_ = 0;
   appended_.assign(types_.size(), {});
   if (base == nullptr) return Status::OK();
   base_rows_ = base->num_rows();
-  uint64_t groups = base->groups() == nullptr ? 0 : base->groups()->size();
-  if (groups != GroupCount(base_rows_)) {
-    return Corruption("column store with " + std::to_string(base_rows_) + " rows has " +
-                      std::to_string(groups) + " groups");
+  directory_ = ToExtent(base->directory());
+  if (base_rows_ > 0 && base->num_columns() != types_.size()) {
+    return Corruption("column store has " + std::to_string(base->num_columns()) + " columns, expected " +
+                      std::to_string(types_.size()));
   }
-  // Chunks are validated when first read, so opening stays independent of
-  // the number of groups.
+  if (base_rows_ > (uint64_t{1} << 48) || !DirectoryFits(directory_, GroupCount(base_rows_) * types_.size())) {
+    return Corruption("column store with " + std::to_string(base_rows_) + " rows has a directory of " +
+                      std::to_string(directory_.count) + " pages");
+  }
+  // Chunks are read and validated when first used, so opening stays
+  // independent of the number of groups.
   return Status::OK();
 }
 
@@ -46,24 +76,17 @@ void ColumnStore::Truncate(uint64_t rows) {
   appended_rows_ = rows - base_rows_;
 }
 
-namespace {
-// The chunk of `column` in base group `group`, validated.
-Result<const format::ChunkMeta*> BaseChunk(const format::ColumnStore* base, uint64_t group,
-                                           uint32_t column, LogicalType type) {
-  const format::ColumnGroup* g = base->groups()->Get(static_cast<flatbuffers::uoffset_t>(group));
-  if (g == nullptr || g->chunks() == nullptr || column >= g->chunks()->size()) {
-    return Corruption("column group " + std::to_string(group) + " lacks column " + std::to_string(column));
-  }
-  const format::ChunkMeta* chunk = g->chunks()->Get(column);
-  RETURN_IF_ERROR(ValidateChunk(*chunk, type));
-  uint64_t expected = std::min<uint64_t>(kNodeGroupSize, base->num_rows() - group * kNodeGroupSize);
-  if (chunk->num_values() != expected) {
-    return Corruption("column chunk at page " + std::to_string(chunk->first_page()) + " has " +
-                      std::to_string(chunk->num_values()) + " values, expected " + std::to_string(expected));
+Result<format::ChunkMeta> ColumnStore::BaseChunk(BufferPool* pool, uint64_t group, uint32_t column) const {
+  format::ChunkMeta chunk;
+  RETURN_IF_ERROR(ReadFixedItem(pool, directory_.first, sizeof chunk, group * types_.size() + column, &chunk));
+  RETURN_IF_ERROR(ValidateChunk(chunk, types_[column]));
+  uint64_t expected = std::min<uint64_t>(kNodeGroupSize, base_rows_ - group * kNodeGroupSize);
+  if (chunk.num_values() != expected) {
+    return Corruption("column chunk at page " + std::to_string(chunk.first_page()) + " has " +
+                      std::to_string(chunk.num_values()) + " values, expected " + std::to_string(expected));
   }
   return chunk;
 }
-}  // namespace
 
 Result<Value> ColumnStore::Get(BufferPool* pool, uint64_t row, uint32_t column) const {
   std::vector<Value> out;
@@ -81,8 +104,8 @@ Status ColumnStore::Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint
     uint64_t group = row / kNodeGroupSize;
     uint64_t in_group = row % kNodeGroupSize;
     uint64_t n = std::min(kNodeGroupSize - in_group, std::min(end, base_rows_) - row);
-    ASSIGN_OR_RETURN(const format::ChunkMeta* chunk, BaseChunk(base_, group, column, type));
-    RETURN_IF_ERROR(ReadChunk(pool, *chunk, type, in_group, n, out));
+    ASSIGN_OR_RETURN(format::ChunkMeta chunk, BaseChunk(pool, group, column));
+    RETURN_IF_ERROR(ReadChunk(pool, chunk, type, in_group, n, out));
     row += n;
   }
   for (; row < end; row++) out->push_back(appended_[column][row - base_rows_]);
@@ -91,45 +114,46 @@ Status ColumnStore::Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint
 
 Result<flatbuffers::Offset<format::ColumnStore>> ColumnStore::Checkpoint(CheckpointContext* ctx) const {
   auto* b = ctx->builder;
+  const uint32_t ncols = static_cast<uint32_t>(types_.size());
+  if (!dirty()) {
+    format::Extent dir(directory_.first, directory_.count);
+    return format::CreateColumnStore(*b, base_rows_, ncols, &dir);
+  }
   const uint64_t total = num_rows();
   const uint64_t base_groups = GroupCount(base_rows_);
-  // Only the last base group (if partly filled) and new groups change.
-  const uint64_t first_changed = dirty() ? base_rows_ / kNodeGroupSize : base_groups;
-  std::vector<flatbuffers::Offset<format::ColumnGroup>> groups;
-  for (uint64_t g = 0; g < GroupCount(total); g++) {
-    std::vector<format::ChunkMeta> chunks;
-    if (g < first_changed) {
-      for (uint32_t c = 0; c < types_.size(); c++) {
-        ASSIGN_OR_RETURN(const format::ChunkMeta* chunk, BaseChunk(base_, g, c, types_[c]));
-        chunks.push_back(*chunk);
+  // Only the last checkpointed group (if partly filled) and new groups change.
+  const uint64_t first_changed = base_rows_ / kNodeGroupSize;
+  std::vector<format::ChunkMeta> chunks(first_changed * ncols);
+  RETURN_IF_ERROR(ReadFixedRange(ctx->pool, directory_.first, sizeof(format::ChunkMeta), 0, chunks.size(),
+                                 chunks.data()));
+  for (uint64_t g = first_changed; g < GroupCount(total); g++) {
+    uint64_t begin = g * kNodeGroupSize;
+    uint64_t count = std::min(kNodeGroupSize, total - begin);
+    for (uint32_t c = 0; c < ncols; c++) {
+      if (g < base_groups) {
+        ASSIGN_OR_RETURN(format::ChunkMeta old, BaseChunk(ctx->pool, g, c));
+        if (old.page_count() > 0) ctx->freed.push_back(ChunkExtent(old));
       }
-    } else {
-      uint64_t begin = g * kNodeGroupSize;
-      uint64_t count = std::min(kNodeGroupSize, total - begin);
-      for (uint32_t c = 0; c < types_.size(); c++) {
-        if (g < base_groups) {
-          ASSIGN_OR_RETURN(const format::ChunkMeta* old, BaseChunk(base_, g, c, types_[c]));
-          ctx->freed.push_back(ChunkExtent(*old));
-        }
-        std::vector<Value> values;
-        RETURN_IF_ERROR(Scan(ctx->pool, c, begin, count, &values));
-        ASSIGN_OR_RETURN(format::ChunkMeta meta, WriteChunk(values, types_[c], ctx->space, ctx->pool));
-        chunks.push_back(meta);
-      }
+      std::vector<Value> values;
+      RETURN_IF_ERROR(Scan(ctx->pool, c, begin, count, &values));
+      ASSIGN_OR_RETURN(format::ChunkMeta meta, WriteChunk(values, types_[c], ctx->space, ctx->pool));
+      chunks.push_back(meta);
     }
-    groups.push_back(format::CreateColumnGroup(*b, b->CreateVectorOfStructs(chunks)));
   }
-  return format::CreateColumnStore(*b, total, b->CreateVector(groups));
+  ASSIGN_OR_RETURN(PageExtent dir_extent, WriteDirectory(ctx, chunks, directory_));
+  format::Extent dir(dir_extent.first, dir_extent.count);
+  return format::CreateColumnStore(*b, total, ncols, &dir);
 }
 
-void ColumnStore::CollectExtents(std::vector<PageExtent>* out) const {
-  if (base_ == nullptr || base_->groups() == nullptr) return;
-  for (const format::ColumnGroup* g : *base_->groups()) {
-    if (g->chunks() == nullptr) continue;
-    for (const format::ChunkMeta* chunk : *g->chunks()) {
-      if (chunk->page_count() > 0) out->push_back(ChunkExtent(*chunk));
+Status ColumnStore::CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const {
+  if (directory_.count > 0) out->push_back(directory_);
+  for (uint64_t g = 0; g < GroupCount(base_rows_); g++) {
+    for (uint32_t c = 0; c < types_.size(); c++) {
+      ASSIGN_OR_RETURN(format::ChunkMeta chunk, BaseChunk(pool, g, c));
+      if (chunk.page_count() > 0) out->push_back(ChunkExtent(chunk));
     }
   }
+  return Status::OK();
 }
 
 // -------------------------------------------------------------- NodeTableData
@@ -217,9 +241,10 @@ Result<NodeTableData::Checkpointed> NodeTableData::Checkpoint(CheckpointContext*
   return out;
 }
 
-void NodeTableData::CollectExtents(std::vector<PageExtent>* out) const {
-  columns_.CollectExtents(out);
+Status NodeTableData::CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const {
+  RETURN_IF_ERROR(columns_.CollectExtents(pool, out));
   if (pk_index_.count > 0) out->push_back(pk_index_);
+  return Status::OK();
 }
 
 Status NodeTableData::VerifyIndex(BufferPool* pool, std::vector<std::string>* problems) const {
@@ -244,25 +269,41 @@ Status NodeTableData::VerifyIndex(BufferPool* pool, std::vector<std::string>* pr
 RelTableData::RelTableData(std::vector<LogicalType> types) : properties_(std::move(types)) {}
 
 Status RelTableData::SetBase(const format::RelTable* base) {
-  for (auto& d : directions_) {
-    d.base = nullptr;
-    d.delta.clear();
-  }
+  for (auto& d : directions_) d = DirectionData();
   next_rel_id_ = 0;
   num_edges_ = 0;
   RETURN_IF_ERROR(properties_.SetBase(base == nullptr ? nullptr : base->columns()));
   if (base == nullptr) return Status::OK();
-  directions_[0].base = base->forward();
-  directions_[1].base = base->backward();
+  const std::string name = base->name() ? base->name()->str() : std::string("?");
+  uint64_t edges[2] = {0, 0};
+  const format::CsrDirection* dirs[2] = {base->forward(), base->backward()};
+  for (int i = 0; i < 2; i++) {
+    if (dirs[i] == nullptr) continue;
+    directions_[i].num_groups = dirs[i]->num_groups();
+    directions_[i].directory = ToExtent(dirs[i]->directory());
+    edges[i] = dirs[i]->num_edges();
+    directions_[i].base_edges = edges[i];
+    if (directions_[i].num_groups > (uint64_t{1} << 40) ||
+        !DirectoryFits(directions_[i].directory, directions_[i].num_groups)) {
+      return Corruption("relationship table '" + name + "': CSR directory does not fit its pages");
+    }
+  }
   next_rel_id_ = base->next_rel_id();
-  num_edges_ = base->forward() ? base->forward()->num_edges() : 0;
-  uint64_t backward_edges = base->backward() ? base->backward()->num_edges() : 0;
-  if (backward_edges != num_edges_ || properties_.num_rows() != next_rel_id_ || num_edges_ > next_rel_id_) {
-    return Corruption("relationship table '" + (base->name() ? base->name()->str() : std::string("?")) +
-                      "': edge counts disagree (forward " + std::to_string(num_edges_) + ", backward " +
-                      std::to_string(backward_edges) + ", next id " + std::to_string(next_rel_id_) + ")");
+  num_edges_ = edges[0];
+  if (edges[1] != edges[0] || properties_.num_rows() != next_rel_id_ || num_edges_ > next_rel_id_) {
+    return Corruption("relationship table '" + name + "': edge counts disagree (forward " +
+                      std::to_string(edges[0]) + ", backward " + std::to_string(edges[1]) + ", next id " +
+                      std::to_string(next_rel_id_) + ")");
   }
   return Status::OK();
+}
+
+Result<format::CsrGroupMeta> RelTableData::GroupMeta(BufferPool* pool, const DirectionData& d,
+                                                     uint64_t group) const {
+  format::CsrGroupMeta meta;
+  RETURN_IF_ERROR(ReadFixedItem(pool, d.directory.first, sizeof meta, group, &meta));
+  RETURN_IF_ERROR(ValidateCsrGroup(meta));
+  return meta;
 }
 
 void RelTableData::Insert(uint64_t src, uint64_t dst, uint64_t rel_id, std::vector<Value> row) {
@@ -294,20 +335,13 @@ void RelTableData::Truncate(uint64_t next_rel_id) {
   next_rel_id_ = next_rel_id;
 }
 
-uint64_t RelTableData::base_group_count(Direction direction) const {
-  const auto* base = directions_[static_cast<int>(direction)].base;
-  return base == nullptr || base->groups() == nullptr ? 0 : base->groups()->size();
-}
-
 Status RelTableData::Neighbours(BufferPool* pool, Direction direction, uint64_t node,
                                 std::vector<CsrEdge>* out) const {
   const DirectionData& d = directions_[static_cast<int>(direction)];
   uint64_t group = node / kNodeGroupSize;
-  if (d.base != nullptr && d.base->groups() != nullptr && group < d.base->groups()->size()) {
-    const format::CsrGroupMeta* meta = d.base->groups()->Get(static_cast<flatbuffers::uoffset_t>(group));
-    if (meta->page_count() > 0) {
-      RETURN_IF_ERROR(ReadCsrNode(pool, *meta, node % kNodeGroupSize, out));
-    }
+  if (group < d.num_groups) {
+    ASSIGN_OR_RETURN(format::CsrGroupMeta meta, GroupMeta(pool, d, group));
+    if (meta.page_count() > 0) RETURN_IF_ERROR(ReadCsrNode(pool, meta, node % kNodeGroupSize, out));
   }
   auto it = d.delta.find(node);
   if (it != d.delta.end()) out->insert(out->end(), it->second.begin(), it->second.end());
@@ -316,30 +350,29 @@ Status RelTableData::Neighbours(BufferPool* pool, Direction direction, uint64_t 
 
 Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirection(
     CheckpointContext* ctx, const DirectionData& d, uint64_t bound_rows) const {
-  const uint64_t old_groups =
-      d.base == nullptr || d.base->groups() == nullptr ? 0 : d.base->groups()->size();
+  auto* b = ctx->builder;
+  if (d.delta.empty()) {
+    format::Extent dir(d.directory.first, d.directory.count);
+    return format::CreateCsrDirection(*b, d.num_groups, &dir, d.base_edges);
+  }
+  std::vector<format::CsrGroupMeta> metas(d.num_groups);
+  RETURN_IF_ERROR(ReadFixedRange(ctx->pool, d.directory.first, sizeof(format::CsrGroupMeta), 0, metas.size(),
+                                 metas.data()));
   std::set<uint64_t> touched;
   uint64_t max_node = 0;
   for (const auto& [node, edges] : d.delta) {
     touched.insert(node / kNodeGroupSize);
     max_node = std::max(max_node, node);
   }
-  uint64_t group_count = std::max(old_groups, touched.empty() ? 0 : *touched.rbegin() + 1);
-  std::vector<format::CsrGroupMeta> metas;
-  uint64_t total_edges = 0;
-  for (uint64_t g = 0; g < group_count; g++) {
-    const format::CsrGroupMeta* old =
-        g < old_groups ? d.base->groups()->Get(static_cast<flatbuffers::uoffset_t>(g)) : nullptr;
-    if (!touched.count(g)) {
-      metas.push_back(old != nullptr ? *old : format::CsrGroupMeta());
-      total_edges += old != nullptr ? old->num_edges() : 0;
-      continue;
-    }
+  metas.resize(std::max<uint64_t>(d.num_groups, *touched.rbegin() + 1));
+  uint64_t total_edges = d.base_edges;
+  for (uint64_t g : touched) {
     CsrGroupData before;
-    if (old != nullptr && old->page_count() > 0) {
-      RETURN_IF_ERROR(ReadCsrGroup(ctx->pool, *old, &before));
-      ctx->freed.push_back(CsrExtent(*old));
+    if (g < d.num_groups && metas[g].page_count() > 0) {
+      RETURN_IF_ERROR(ReadCsrGroup(ctx->pool, metas[g], &before));
+      ctx->freed.push_back(CsrExtent(metas[g]));
     }
+    total_edges -= before.edges.size();
     uint64_t first = g * kNodeGroupSize;
     uint64_t num_nodes = std::min(kNodeGroupSize, std::max(bound_rows, max_node + 1) - first);
     num_nodes = std::max(num_nodes, before.num_nodes());
@@ -354,12 +387,12 @@ Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirect
       if (it != d.delta.end()) after.edges.insert(after.edges.end(), it->second.begin(), it->second.end());
       after.offsets.push_back(after.edges.size());
     }
-    ASSIGN_OR_RETURN(format::CsrGroupMeta meta, WriteCsrGroup(after, ctx->space, ctx->pool));
-    metas.push_back(meta);
+    ASSIGN_OR_RETURN(metas[g], WriteCsrGroup(after, ctx->space, ctx->pool));
     total_edges += after.edges.size();
   }
-  auto* b = ctx->builder;
-  return format::CreateCsrDirection(*b, b->CreateVectorOfStructs(metas), total_edges);
+  ASSIGN_OR_RETURN(PageExtent dir_extent, WriteDirectory(ctx, metas, d.directory));
+  format::Extent dir(dir_extent.first, dir_extent.count);
+  return format::CreateCsrDirection(*b, metas.size(), &dir, total_edges);
 }
 
 Result<RelTableData::Checkpointed> RelTableData::Checkpoint(CheckpointContext* ctx, uint64_t src_rows,
@@ -371,14 +404,17 @@ Result<RelTableData::Checkpointed> RelTableData::Checkpoint(CheckpointContext* c
   return out;
 }
 
-void RelTableData::CollectExtents(std::vector<PageExtent>* out) const {
-  properties_.CollectExtents(out);
+Status RelTableData::CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const {
+  RETURN_IF_ERROR(properties_.CollectExtents(pool, out));
   for (const auto& d : directions_) {
-    if (d.base == nullptr || d.base->groups() == nullptr) continue;
-    for (const format::CsrGroupMeta* meta : *d.base->groups()) {
-      if (meta->page_count() > 0) out->push_back(CsrExtent(*meta));
+    if (d.num_groups == 0) continue;
+    out->push_back(d.directory);
+    for (uint64_t g = 0; g < d.num_groups; g++) {
+      ASSIGN_OR_RETURN(format::CsrGroupMeta meta, GroupMeta(pool, d, g));
+      if (meta.page_count() > 0) out->push_back(CsrExtent(meta));
     }
   }
+  return Status::OK();
 }
 
 }  // namespace ruzu

@@ -60,12 +60,15 @@ class ColumnStore {
   bool dirty() const { return appended_rows_ > 0; }
   Result<flatbuffers::Offset<format::ColumnStore>> Checkpoint(CheckpointContext* ctx) const;
   // Every page the base uses (for verification).
-  void CollectExtents(std::vector<PageExtent>* out) const;
+  Status CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const;
 
  private:
+  // The chunk of `column` in checkpointed group `group`, validated.
+  Result<format::ChunkMeta> BaseChunk(BufferPool* pool, uint64_t group, uint32_t column) const;
+
   std::vector<LogicalType> types_;
-  const format::ColumnStore* base_ = nullptr;
   uint64_t base_rows_ = 0;
+  PageExtent directory_;  // ChunkMeta per (group, column)
   uint64_t appended_rows_ = 0;
   std::vector<std::vector<Value>> appended_;  // per column
 };
@@ -94,7 +97,7 @@ class NodeTableData {
     uint64_t pk_entries = 0;
   };
   Result<Checkpointed> Checkpoint(CheckpointContext* ctx) const;
-  void CollectExtents(std::vector<PageExtent>* out) const;
+  Status CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const;
   // Checks that the index maps every key to its row and nothing else.
   Status VerifyIndex(BufferPool* pool, std::vector<std::string>* problems) const;
 
@@ -129,8 +132,6 @@ class RelTableData {
   // Appends the edges of `node` in `direction` to `out`: checkpointed edges
   // first, then newer ones in insertion order.
   Status Neighbours(BufferPool* pool, Direction direction, uint64_t node, std::vector<CsrEdge>* out) const;
-  // Number of CSR groups of a direction in the base (for full scans).
-  uint64_t base_group_count(Direction direction) const;
 
   bool dirty() const { return properties_.dirty(); }
   struct Checkpointed {
@@ -139,13 +140,16 @@ class RelTableData {
   };
   // `src_rows`/`dst_rows`: rows of the node tables at either end.
   Result<Checkpointed> Checkpoint(CheckpointContext* ctx, uint64_t src_rows, uint64_t dst_rows) const;
-  void CollectExtents(std::vector<PageExtent>* out) const;
+  Status CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const;
 
  private:
   struct DirectionData {
-    const format::CsrDirection* base = nullptr;
+    uint64_t num_groups = 0;  // checkpointed CSR groups
+    uint64_t base_edges = 0;  // edges in them
+    PageExtent directory;     // CsrGroupMeta per group
     std::unordered_map<uint64_t, std::vector<CsrEdge>> delta;
   };
+  Result<format::CsrGroupMeta> GroupMeta(BufferPool* pool, const DirectionData& d, uint64_t group) const;
   Result<flatbuffers::Offset<format::CsrDirection>> CheckpointDirection(
       CheckpointContext* ctx, const DirectionData& d, uint64_t bound_rows) const;
 
