@@ -2,11 +2,21 @@
 
 #include <xxhash.h>
 
+#include <cstring>
+
+#include <algorithm>
+
 #include "storage/page_io.h"
 
 namespace ruzu {
+namespace {
 
 static_assert(sizeof(PkEntry) == 16, "PkEntry is stored raw");
+constexpr uint64_t kEntriesPerPage = kPagePayloadSize / sizeof(PkEntry);
+
+uint64_t EntryPages(uint64_t entries) { return FixedSectionPages(entries, sizeof(PkEntry)); }
+
+}  // namespace
 
 uint64_t PkKeyCode(const Value& key) {
   if (key.type() == LogicalType::kString) {
@@ -16,51 +26,75 @@ uint64_t PkKeyCode(const Value& key) {
 }
 
 Result<PageExtent> WritePkIndex(const std::vector<PkEntry>& sorted, FreeSpaceMap* space, BufferPool* pool) {
+  std::vector<uint64_t> fences;
+  for (uint64_t i = 0; i < sorted.size(); i += kEntriesPerPage) fences.push_back(sorted[i].code);
   BlobBuilder blob;
   blob.AddFixed(sorted.data(), sorted.size(), sizeof(PkEntry));
+  blob.AddFixed(fences.data(), fences.size(), sizeof(uint64_t));
   return blob.Write(space, pool);
 }
 
-bool PkIndexFits(PageExtent extent, uint64_t num_entries) {
-  return FixedSectionPages(num_entries, sizeof(PkEntry)) <= extent.count &&
-         (num_entries == 0 || extent.first >= kFirstDataPage);
+PkIndex& PkIndex::operator=(const PkIndex& other) {
+  if (this == &other) return *this;
+  std::lock_guard lock(mu_);
+  extent_ = other.extent_;
+  entries_ = other.entries_;
+  fences_.reset();
+  return *this;
 }
 
-Status PkIndexLookup(BufferPool* pool, PageExtent extent, uint64_t num_entries, uint64_t code,
-                     std::vector<uint64_t>* out) {
-  if (num_entries == 0) return Status::OK();
-  if (!PkIndexFits(extent, num_entries)) {
-    return Corruption("primary-key index at page " + std::to_string(extent.first) + " is larger than its pages");
-  }
-  // Lower bound: the first entry with entry.code >= code.
-  uint64_t lo = 0, hi = num_entries;
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    PkEntry e;
-    RETURN_IF_ERROR(ReadFixedItem(pool, extent.first, sizeof(PkEntry), mid, &e));
-    if (e.code < code) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+bool PkIndex::Fits() const {
+  if (entries_ == 0) return true;
+  const uint64_t pages = EntryPages(entries_);
+  return extent_.first >= kFirstDataPage && pages + FixedSectionPages(pages, 8) <= extent_.count;
+}
+
+Result<std::shared_ptr<const std::vector<uint64_t>>> PkIndex::Fences(BufferPool* pool) const {
+  std::lock_guard lock(mu_);
+  if (fences_ == nullptr) {
+    auto fences = std::make_shared<std::vector<uint64_t>>(EntryPages(entries_));
+    RETURN_IF_ERROR(ReadFixedRange(pool, extent_.first + EntryPages(entries_), sizeof(uint64_t), 0,
+                                   fences->size(), fences->data()));
+    if (!std::is_sorted(fences->begin(), fences->end())) {
+      return Corruption("primary-key index at page " + std::to_string(extent_.first) + ": fences out of order");
     }
+    fences_ = std::move(fences);
   }
-  for (uint64_t i = lo; i < num_entries; i++) {
-    PkEntry e;
-    RETURN_IF_ERROR(ReadFixedItem(pool, extent.first, sizeof(PkEntry), i, &e));
-    if (e.code != code) break;
-    out->push_back(e.offset);
+  return fences_;
+}
+
+Status PkIndex::Lookup(BufferPool* pool, uint64_t code, std::vector<uint64_t>* out) const {
+  if (entries_ == 0) return Status::OK();
+  if (!Fits()) {
+    return Corruption("primary-key index at page " + std::to_string(extent_.first) + " is larger than its pages");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint64_t>> fences, Fences(pool));
+  // Entries equal to `code` may start on the page before the first fence
+  // that is >= code.
+  auto it = std::lower_bound(fences->begin(), fences->end(), code);
+  uint64_t page = it == fences->begin() ? 0 : static_cast<uint64_t>(it - fences->begin()) - 1;
+  const uint64_t pages = fences->size();
+  for (; page < pages; page++) {
+    ASSIGN_OR_RETURN(PageHandle handle, pool->Pin(extent_.first + page));
+    const uint64_t n = std::min(kEntriesPerPage, entries_ - page * kEntriesPerPage);
+    std::vector<PkEntry> items(n);
+    std::memcpy(items.data(), handle.data(), n * sizeof(PkEntry));
+    auto pos = std::lower_bound(items.begin(), items.end(), code,
+                                [](const PkEntry& e, uint64_t c) { return e.code < c; });
+    for (; pos != items.end() && pos->code == code; ++pos) out->push_back(pos->offset);
+    if (pos != items.end()) break;  // passed the code: later pages hold larger codes
   }
   return Status::OK();
 }
 
-Status ReadPkIndex(BufferPool* pool, PageExtent extent, uint64_t num_entries, std::vector<PkEntry>* out) {
-  if (num_entries == 0) return Status::OK();
-  if (!PkIndexFits(extent, num_entries)) {
-    return Corruption("primary-key index at page " + std::to_string(extent.first) + " is larger than its pages");
+Status PkIndex::ReadAll(BufferPool* pool, std::vector<PkEntry>* out) const {
+  if (entries_ == 0) return Status::OK();
+  if (!Fits()) {
+    return Corruption("primary-key index at page " + std::to_string(extent_.first) + " is larger than its pages");
   }
   size_t start = out->size();
-  out->resize(start + num_entries);
-  return ReadFixedRange(pool, extent.first, sizeof(PkEntry), 0, num_entries, &(*out)[start]);
+  out->resize(start + entries_);
+  return ReadFixedRange(pool, extent_.first, sizeof(PkEntry), 0, entries_, &(*out)[start]);
 }
 
 }  // namespace ruzu

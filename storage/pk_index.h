@@ -1,13 +1,15 @@
-// Primary-key index: a sorted run of (u64 key code, u64 node offset) pairs
-// in a fixed-width blob section, searched by binary search through the
-// buffer pool (no load at open). Integer keys use their value as the code
-// (exact); STRING keys use a 64-bit hash, so a lookup returns candidates the
-// caller confirms against the key column.
+// Primary-key index: a sorted run of (u64 key code, u64 node offset) pairs,
+// followed by a fence section holding the first code of each entries page.
+// A lookup loads the (small) fences once, binary-searches them in memory and
+// pins one entries page, usually. Nothing is loaded at open. Integer keys use
+// their value as the code (exact); STRING keys use a 64-bit hash, so a lookup
+// returns candidates the caller confirms against the key column.
 #ifndef RUZU_STORAGE_PK_INDEX_H_
 #define RUZU_STORAGE_PK_INDEX_H_
 
 #include <cstdint>
-#include <utility>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "common/status.h"
@@ -26,15 +28,34 @@ struct PkEntry {
 // The code of a non-NULL key value.
 uint64_t PkKeyCode(const Value& key);
 
-// Writes `sorted` (ascending) as a new blob.
+// Writes `sorted` (ascending) as a new index blob.
 Result<PageExtent> WritePkIndex(const std::vector<PkEntry>& sorted, FreeSpaceMap* space, BufferPool* pool);
-// Appends the offsets of every entry with `code` to `out`.
-Status PkIndexLookup(BufferPool* pool, PageExtent extent, uint64_t num_entries, uint64_t code,
-                     std::vector<uint64_t>* out);
-// Reads every entry (for merging at checkpoint and for verification).
-Status ReadPkIndex(BufferPool* pool, PageExtent extent, uint64_t num_entries, std::vector<PkEntry>* out);
-// Whether `num_entries` fit in `extent` (manifest sanity check).
-bool PkIndexFits(PageExtent extent, uint64_t num_entries);
+
+// A checkpointed index. Thread-safe.
+class PkIndex {
+ public:
+  PkIndex() = default;
+  PkIndex(PageExtent extent, uint64_t entries) : extent_(extent), entries_(entries) {}
+  PkIndex& operator=(const PkIndex& other);
+
+  // Whether `entries` fit the extent (manifest sanity check).
+  bool Fits() const;
+  // Appends the offsets of every entry with `code` to `out`.
+  Status Lookup(BufferPool* pool, uint64_t code, std::vector<uint64_t>* out) const;
+  // Reads every entry (for merging at checkpoint).
+  Status ReadAll(BufferPool* pool, std::vector<PkEntry>* out) const;
+
+  PageExtent extent() const { return extent_; }
+  uint64_t entries() const { return entries_; }
+
+ private:
+  Result<std::shared_ptr<const std::vector<uint64_t>>> Fences(BufferPool* pool) const;
+
+  PageExtent extent_{kInvalidPageId, 0};
+  uint64_t entries_ = 0;
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const std::vector<uint64_t>> fences_;
+};
 
 }  // namespace ruzu
 

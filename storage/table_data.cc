@@ -163,15 +163,11 @@ NodeTableData::NodeTableData(std::vector<LogicalType> types, uint32_t primary_ke
 
 Status NodeTableData::SetBase(const format::NodeTable* base) {
   delta_keys_.clear();
-  pk_index_ = PageExtent{kInvalidPageId, 0};
-  pk_entries_ = 0;
+  pk_index_ = PkIndex();
   RETURN_IF_ERROR(columns_.SetBase(base == nullptr ? nullptr : base->columns()));
   if (base == nullptr) return Status::OK();
-  if (base->pk_index() != nullptr) {
-    pk_index_ = PageExtent{base->pk_index()->first_page(), base->pk_index()->page_count()};
-  }
-  pk_entries_ = base->pk_index_entries();
-  if (pk_entries_ != columns_.num_rows() || !PkIndexFits(pk_index_, pk_entries_)) {
+  pk_index_ = PkIndex(ToExtent(base->pk_index()), base->pk_index_entries());
+  if (pk_index_.entries() != columns_.num_rows() || !pk_index_.Fits()) {
     return Corruption("node table '" + (base->name() ? base->name()->str() : std::string("?")) +
                       "': primary-key index metadata does not match its rows");
   }
@@ -189,7 +185,7 @@ Result<std::optional<uint64_t>> NodeTableData::Lookup(BufferPool* pool, const Va
   auto it = delta_keys_.find(DeltaKey(key));
   if (it != delta_keys_.end()) return std::optional<uint64_t>(it->second);
   std::vector<uint64_t> candidates;
-  RETURN_IF_ERROR(PkIndexLookup(pool, pk_index_, pk_entries_, PkKeyCode(key), &candidates));
+  RETURN_IF_ERROR(pk_index_.Lookup(pool, PkKeyCode(key), &candidates));
   for (uint64_t offset : candidates) {
     if (offset >= columns_.num_rows()) {
       return Corruption("primary-key index points at row " + std::to_string(offset) + " past the table's end");
@@ -216,12 +212,12 @@ void NodeTableData::Truncate(uint64_t rows) {
 Result<NodeTableData::Checkpointed> NodeTableData::Checkpoint(CheckpointContext* ctx) const {
   Checkpointed out;
   ASSIGN_OR_RETURN(out.columns, columns_.Checkpoint(ctx));
-  out.pk_index = pk_index_;
-  out.pk_entries = pk_entries_;
+  out.pk_index = pk_index_.extent();
+  out.pk_entries = pk_index_.entries();
   if (!dirty()) return out;
   // The index is one sorted run: merge the new keys into it.
   std::vector<PkEntry> entries;
-  RETURN_IF_ERROR(ReadPkIndex(ctx->pool, pk_index_, pk_entries_, &entries));
+  RETURN_IF_ERROR(pk_index_.ReadAll(ctx->pool, &entries));
   const LogicalType key_type = columns_.types()[primary_key_];
   for (const auto& [key, offset] : delta_keys_) {
     uint64_t code;
@@ -237,13 +233,13 @@ Result<NodeTableData::Checkpointed> NodeTableData::Checkpoint(CheckpointContext*
   std::sort(entries.begin(), entries.end());
   ASSIGN_OR_RETURN(out.pk_index, WritePkIndex(entries, ctx->space, ctx->pool));
   out.pk_entries = entries.size();
-  if (pk_index_.count > 0) ctx->freed.push_back(pk_index_);
+  if (pk_index_.extent().count > 0) ctx->freed.push_back(pk_index_.extent());
   return out;
 }
 
 Status NodeTableData::CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const {
   RETURN_IF_ERROR(columns_.CollectExtents(pool, out));
-  if (pk_index_.count > 0) out->push_back(pk_index_);
+  if (pk_index_.extent().count > 0) out->push_back(pk_index_.extent());
   return Status::OK();
 }
 

@@ -106,8 +106,7 @@ class NodeTableData {
 
   ColumnStore columns_;
   uint32_t primary_key_;
-  PageExtent pk_index_;
-  uint64_t pk_entries_ = 0;
+  PkIndex pk_index_;
   std::unordered_map<std::string, uint64_t> delta_keys_;
 };
 
