@@ -62,6 +62,27 @@ TEST(TypesTest, ValuePrintingMatchesKuzu) {
   EXPECT_EQ(Value::Date(0).ToString(), "1970-01-01");
 }
 
+TEST(TypesTest, CompositeValuesPrintLikeKuzu) {
+  EXPECT_EQ(Value::InternalId(0, 5).ToString(), "0:5");
+  EXPECT_EQ(Value::List({Value::Int64(1), Value::String("a")}).ToString(), "[1,a]");
+  NodeValue n;
+  n.table = 0;
+  n.offset = 1;
+  n.label = "Person";
+  n.properties = {{"name", Value::String("Alice")}, {"age", Value::Int64(30)}};
+  EXPECT_EQ(Value::Node(n).ToString(), "{_ID: 0:1, _LABEL: Person, name: Alice, age: 30}");
+  RelValue r;
+  r.table = 2;
+  r.id = 0;
+  r.src_offset = 1;
+  r.dst_offset = 2;
+  r.label = "Knows";
+  r.properties = {{"since", Value::Int64(2020)}};
+  EXPECT_EQ(Value::Rel(r).ToString(), "(0:1)-{_LABEL: Knows, _ID: 2:0, since: 2020}->(0:2)");
+  EXPECT_EQ(Value::List({Value::Int64(1)}), Value::List({Value::Int64(1)}));
+  EXPECT_NE(Value::InternalId(0, 1), Value::InternalId(1, 1));
+}
+
 TEST(TypesTest, CastsAreExactOrErrors) {
   EXPECT_EQ(*Value::Int64(3).CastTo(LogicalType::kInt8), Value::Int8(3));
   auto r = Value::Int64(300).CastTo(LogicalType::kInt8);

@@ -21,6 +21,11 @@ const char* LogicalTypeName(LogicalType type) {
     case LogicalType::kString: return "STRING";
     case LogicalType::kDate: return "DATE";
     case LogicalType::kTimestamp: return "TIMESTAMP";
+    case LogicalType::kInternalId: return "INTERNAL_ID";
+    case LogicalType::kNode: return "NODE";
+    case LogicalType::kRel: return "REL";
+    case LogicalType::kList: return "LIST";
+    case LogicalType::kAny: return "ANY";
   }
   return "UNKNOWN";
 }
@@ -49,10 +54,49 @@ uint32_t FixedWidth(LogicalType type) {
     case LogicalType::kInt32: case LogicalType::kFloat: case LogicalType::kDate: return 4;
     case LogicalType::kInt16: return 2;
     case LogicalType::kInt8: case LogicalType::kBool: return 1;
-    case LogicalType::kString: return 0;
+    default: return 0;
   }
-  return 0;
 }
+
+struct Value::Composite {
+  std::vector<Value> items;
+  NodeValue node;
+  RelValue rel;
+};
+
+Value Value::InternalId(uint32_t table, uint64_t offset) {
+  Value v(LogicalType::kInternalId, static_cast<int64_t>(offset));
+  v.table_ = table;
+  return v;
+}
+
+Value Value::List(std::vector<Value> items) {
+  Value v(LogicalType::kList, 0);
+  auto c = std::make_shared<Composite>();
+  c->items = std::move(items);
+  v.composite_ = std::move(c);
+  return v;
+}
+
+Value Value::Node(NodeValue node) {
+  Value v(LogicalType::kNode, 0);
+  auto c = std::make_shared<Composite>();
+  c->node = std::move(node);
+  v.composite_ = std::move(c);
+  return v;
+}
+
+Value Value::Rel(RelValue rel) {
+  Value v(LogicalType::kRel, 0);
+  auto c = std::make_shared<Composite>();
+  c->rel = std::move(rel);
+  v.composite_ = std::move(c);
+  return v;
+}
+
+const std::vector<Value>& Value::list_items() const { return composite_->items; }
+const NodeValue& Value::node_value() const { return composite_->node; }
+const RelValue& Value::rel_value() const { return composite_->rel; }
 
 Value Value::Null(LogicalType type) {
   Value v;
@@ -133,6 +177,29 @@ std::string Value::ToString() const {
     case LogicalType::kString: return string_;
     case LogicalType::kDate: return FormatDate(static_cast<int32_t>(int_));
     case LogicalType::kTimestamp: return FormatTimestamp(int_);
+    case LogicalType::kInternalId: return std::to_string(table_) + ":" + std::to_string(int_);
+    case LogicalType::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < composite_->items.size(); i++) {
+        if (i > 0) out += ",";
+        out += composite_->items[i].ToString();
+      }
+      return out + "]";
+    }
+    case LogicalType::kNode: {
+      const NodeValue& n = composite_->node;
+      std::string out = "{_ID: " + std::to_string(n.table) + ":" + std::to_string(n.offset) + ", _LABEL: " + n.label;
+      for (const auto& [name, value] : n.properties) out += ", " + name + ": " + value.ToString();
+      return out + "}";
+    }
+    case LogicalType::kRel: {
+      const RelValue& r = composite_->rel;
+      std::string out = "(" + std::to_string(r.src_table) + ":" + std::to_string(r.src_offset) + ")-{_LABEL: " +
+                        r.label + ", _ID: " + std::to_string(r.table) + ":" + std::to_string(r.id);
+      for (const auto& [name, value] : r.properties) out += ", " + name + ": " + value.ToString();
+      return out + "}->(" + std::to_string(r.dst_table) + ":" + std::to_string(r.dst_offset) + ")";
+    }
+    case LogicalType::kAny: return "";
   }
   return "";
 }
@@ -144,6 +211,12 @@ bool Value::operator==(const Value& o) const {
     case LogicalType::kDouble: case LogicalType::kFloat:
       return double_ == o.double_ || (std::isnan(double_) && std::isnan(o.double_));
     case LogicalType::kString: return string_ == o.string_;
+    case LogicalType::kInternalId: return table_ == o.table_ && int_ == o.int_;
+    case LogicalType::kList: return composite_->items == o.composite_->items;
+    case LogicalType::kNode:
+      return composite_->node.table == o.composite_->node.table && composite_->node.offset == o.composite_->node.offset;
+    case LogicalType::kRel:
+      return composite_->rel.table == o.composite_->rel.table && composite_->rel.id == o.composite_->rel.id;
     default: return int_ == o.int_;
   }
 }
