@@ -44,8 +44,8 @@ std::string RowText(const std::vector<Value>& row) {
 // Checks one workload transaction; appends problems to *problems.
 class Checker {
  public:
-  Checker(Transaction* txn, uint64_t seed, std::vector<std::string>* problems)
-      : txn_(txn), seed_(seed), problems_(problems) {}
+  Checker(Transaction* txn, uint64_t seed, int64_t scale, std::vector<std::string>* problems)
+      : txn_(txn), seed_(seed), scale_(scale), problems_(problems) {}
 
   void Problem(const std::string& p) { problems_->push_back(p); }
 
@@ -60,7 +60,7 @@ class Checker {
 
   void CheckTxn(int64_t t) {
     const std::string where = "txn " + std::to_string(t) + ": ";
-    const int64_t k = WorkloadK(seed_, t);
+    const int64_t k = WorkloadK(seed_, t, scale_);
     std::optional<uint64_t> marker = Lookup("Txn", t);
     if (!marker) return Problem(where + "marker Txn{id: " + std::to_string(t) + "} is missing");
     Result<std::vector<Value>> row = txn_->GetNode("Txn", *marker);
@@ -108,7 +108,7 @@ class Checker {
     }
     // Knows: one edge out of each Person node, seen from both ends.
     for (int64_t i = 0; i < k; i++) {
-      const int64_t target_key = KnowsTarget(seed_, t, i);
+      const int64_t target_key = KnowsTarget(seed_, t, i, scale_);
       std::optional<uint64_t> target = Lookup("Person", target_key);
       if (!target) return Problem(where + "Knows target Person " + std::to_string(target_key) + " is missing");
       Result<std::vector<Edge>> fwd = txn_->Neighbours("Knows", people[i], /*forward=*/true);
@@ -140,32 +140,33 @@ class Checker {
  private:
   Transaction* txn_;
   uint64_t seed_;
+  int64_t scale_;
   std::vector<std::string>* problems_;
 };
 
 }  // namespace
 
-int64_t WorkloadK(uint64_t seed, int64_t t) {
-  return 1 + static_cast<int64_t>(Mix(seed ^ Mix(static_cast<uint64_t>(t) * 3 + 1)) % 6);
+int64_t WorkloadK(uint64_t seed, int64_t t, int64_t scale) {
+  return (1 + static_cast<int64_t>(Mix(seed ^ Mix(static_cast<uint64_t>(t) * 3 + 1)) % 6)) * scale;
 }
 
-int64_t PersonKey(int64_t t, int64_t i) { return t * 1000 + i; }
+int64_t PersonKey(int64_t t, int64_t i) { return t * 10000 + i; }
 
 std::string PersonName(uint64_t seed, int64_t t, int64_t i) {
   const uint64_t h = Mix(seed ^ Mix(static_cast<uint64_t>(PersonKey(t, i)) * 3 + 2));
   return "person-" + std::to_string(t) + "-" + std::to_string(i) + std::string(h % 40, '.');
 }
 
-int64_t KnowsTarget(uint64_t seed, int64_t t, int64_t i) {
+int64_t KnowsTarget(uint64_t seed, int64_t t, int64_t i, int64_t scale) {
   const uint64_t h = Mix(seed ^ Mix(static_cast<uint64_t>(PersonKey(t, i)) * 3 + 3));
   const int64_t t2 = static_cast<int64_t>(h % static_cast<uint64_t>(t + 1));
-  const int64_t j = static_cast<int64_t>((h >> 32) % static_cast<uint64_t>(WorkloadK(seed, t2)));
+  const int64_t j = static_cast<int64_t>((h >> 32) % static_cast<uint64_t>(WorkloadK(seed, t2, scale)));
   return PersonKey(t2, j);
 }
 
-Status WriteWorkloadTxn(Transaction* txn, uint64_t seed, int64_t t) {
+Status WriteWorkloadTxn(Transaction* txn, uint64_t seed, int64_t t, int64_t scale) {
   if (t == 0) RETURN_IF_ERROR(CreateSchema(txn));
-  const int64_t k = WorkloadK(seed, t);
+  const int64_t k = WorkloadK(seed, t, scale);
   RETURN_IF_ERROR(txn->InsertNode("Txn", {Value::Int64(t), Value::Int64(k)}).status());
   for (int64_t i = 0; i < k; i++) {
     RETURN_IF_ERROR(txn->InsertNode("Person", {Value::Int64(PersonKey(t, i)), Value::Int64(t),
@@ -177,7 +178,7 @@ Status WriteWorkloadTxn(Transaction* txn, uint64_t seed, int64_t t) {
         txn->InsertRel("Wrote", Value::Int64(t), Value::Int64(PersonKey(t, i)), {Value::Int64(t)}).status());
   }
   for (int64_t i = 0; i < k; i++) {
-    RETURN_IF_ERROR(txn->InsertRel("Knows", Value::Int64(PersonKey(t, i)), Value::Int64(KnowsTarget(seed, t, i)),
+    RETURN_IF_ERROR(txn->InsertRel("Knows", Value::Int64(PersonKey(t, i)), Value::Int64(KnowsTarget(seed, t, i, scale)),
                                    {Value::Int64(t), Value::Int64(i)})
                         .status());
   }
@@ -191,7 +192,8 @@ std::string WorkloadCheck::Summary() const {
   return out;
 }
 
-WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, int64_t max_present) {
+WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, int64_t max_present,
+                            int64_t scale) {
   WorkloadCheck check;
   auto problem = [&](const std::string& p) { check.problems.push_back(p); };
   const Catalog catalog = db->CatalogSnapshot();
@@ -232,7 +234,7 @@ WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, in
   }
   if (n == 0) problem("the tables exist but transaction 0 (which created them) has no marker");
   uint64_t total = 0;
-  for (int64_t t = 0; t < n; t++) total += static_cast<uint64_t>(WorkloadK(seed, t));
+  for (int64_t t = 0; t < n; t++) total += static_cast<uint64_t>(WorkloadK(seed, t, scale));
   auto expect_count = [&](const std::string& table, bool rel) {
     Result<uint64_t> c = rel ? txn->CountRels(table) : txn->CountNodes(table);
     if (!c.ok()) return problem("count " + table + ": " + c.status().ToString());
@@ -244,7 +246,7 @@ WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, in
   expect_count("Person", false);
   expect_count("Wrote", true);
   expect_count("Knows", true);
-  Checker checker(txn, seed, &check.problems);
+  Checker checker(txn, seed, scale, &check.problems);
   for (int64_t t = 0; t < n && check.problems.size() < 50; t++) checker.CheckTxn(t);
   // Nothing of the next transactions.
   for (int64_t t = n; t < n + 2; t++) {

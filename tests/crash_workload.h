@@ -11,8 +11,9 @@
 //           Wrote(FROM Txn TO Person, txn INT64)
 //           Knows(FROM Person TO Person, txn INT64, seq INT64)
 //   txn t   (t = 0, 1, 2, ...; transaction 0 also creates the tables)
-//           a marker Txn{id: t, k: K}, K = WorkloadK(seed, t) in [1, 6]
-//           K Person nodes {id: t * 1000 + i, txn: t, name: PersonName(seed, t, i)}
+//           a marker Txn{id: t, k: K}, K = WorkloadK(seed, t, scale) in
+//           [1, 6] * scale (scale in [1, 1666], fixed per database like the seed)
+//           K Person nodes {id: t * 10000 + i, txn: t, name: PersonName(seed, t, i)}
 //           K Wrote edges Txn t -> Person(t, i) {txn: t}
 //           K Knows edges Person(t, i) -> KnowsTarget(seed, t, i) {txn: t, seq: i}
 #ifndef RUZU_TESTS_CRASH_WORKLOAD_H_
@@ -28,14 +29,14 @@
 namespace ruzu {
 namespace crash {
 
-int64_t WorkloadK(uint64_t seed, int64_t t);
+int64_t WorkloadK(uint64_t seed, int64_t t, int64_t scale = 1);
 int64_t PersonKey(int64_t t, int64_t i);
 std::string PersonName(uint64_t seed, int64_t t, int64_t i);
-int64_t KnowsTarget(uint64_t seed, int64_t t, int64_t i);
+int64_t KnowsTarget(uint64_t seed, int64_t t, int64_t i, int64_t scale = 1);
 
 // Adds transaction t of the workload to `txn` (which the caller commits).
 // REQUIRES: transactions 0..t-1 are committed.
-Status WriteWorkloadTxn(Transaction* txn, uint64_t seed, int64_t t);
+Status WriteWorkloadTxn(Transaction* txn, uint64_t seed, int64_t t, int64_t scale = 1);
 
 struct WorkloadCheck {
   int64_t present = 0;                // transactions found (0..present-1)
@@ -49,7 +50,8 @@ struct WorkloadCheck {
 // properties, its K Wrote and K Knows edges seen from both ends with their
 // properties, and nothing else (table counts match, nothing of transaction n
 // exists). With no tables at all, n is 0.
-WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, int64_t max_present);
+WorkloadCheck CheckWorkload(Database* db, uint64_t seed, int64_t min_present, int64_t max_present,
+                            int64_t scale = 1);
 
 }  // namespace crash
 }  // namespace ruzu
