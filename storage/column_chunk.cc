@@ -40,7 +40,7 @@ void EncodeFixed(const Value& v, LogicalType type, char* out) {
       std::memcpy(out, &x, 4);
       break;
     }
-    case LogicalType::kString:
+    default:  // STRING and query-time types are not fixed-width
       break;
   }
 }
@@ -74,7 +74,7 @@ Value DecodeFixed(const char* in, LogicalType type) {
       std::memcpy(&x, in, 4);
       return Value::Float(x);
     }
-    case LogicalType::kString: break;
+    default: break;  // not fixed-width
   }
   return Value::Null(type);
 }
