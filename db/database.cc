@@ -147,7 +147,7 @@ Status Database::Impl::Open() {
   ASSIGN_OR_RETURN(std::unique_ptr<File> file, fs_->Open(path_, open_options));
   RETURN_IF_ERROR(file->Lock(options_.read_only ? File::LockMode::kShared : File::LockMode::kExclusive));
   pager_ = std::make_unique<PageFile>(std::move(file));
-  ASSIGN_OR_RETURN(header_, pager_->ReadHeader(&header_slot_));
+  ASSIGN_OR_RETURN(header_, pager_->ReadHeader(&header_slot_, &header_slot_damaged_));
   pager_->set_database_id(header_.database_id);
   ASSIGN_OR_RETURN(uint64_t pages, pager_->PageCount());
   if (pages < header_.page_count) {
@@ -296,6 +296,12 @@ Status Database::Impl::Recover() {
   if (!contents.ok()) {
     if (contents.status().code() != StatusCode::kNotFound) return contents.status();
     fresh_wal = true;  // a crash after creating the database file, before its WAL
+  } else if (contents->stale && header_slot_damaged_) {
+    // The surviving header slot is older than the WAL: the newer slot was
+    // damaged. Recreating the WAL would silently drop committed transactions.
+    return Corruption("'" + path_ + "': a header slot is damaged and the WAL '" + wal_path +
+                      "' belongs to another checkpoint than the intact slot; refusing to open so that no "
+                      "committed transaction is lost");
   } else if (contents->stale || contents->valid_end == 0) {
     fresh_wal = true;  // records predate the last checkpoint, or creation was cut short
   } else {

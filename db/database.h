@@ -85,7 +85,8 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 DatabaseOptions options = DatabaseOptions());
 
-  // Closes without checkpointing if Close() was not called; logs errors.
+  // Calls Close() if it was not called (logging any error).
+  // REQUIRES: every Transaction of this database was destroyed.
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -139,8 +140,10 @@ class Transaction {
   bool active() const;
 
   // Makes the transaction's changes durable (WAL fsynced) and visible.
-  // On error nothing of it is visible and the database stays usable (except
-  // after a failed fsync: then writes fail until reopen).
+  // On error nothing of it is visible in this process and the database stays
+  // usable, except after a failed fsync: then the outcome is in doubt (the
+  // transaction may or may not be present after reopening, as the kernel may
+  // or may not have written it) and writes fail until the database is reopened.
   Status Commit();
   void Rollback();
 

@@ -78,6 +78,8 @@ class Database::Impl {
   std::unique_ptr<WalWriter> wal_;
   DatabaseHeader header_;
   int header_slot_ = 0;
+  // Whether the other header slot was damaged when the database was opened.
+  bool header_slot_damaged_ = false;
 
   // The current manifest, read in place. Table data points into it.
   std::unique_ptr<uint8_t[]> manifest_buffer_;

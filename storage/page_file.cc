@@ -1,5 +1,7 @@
 #include "storage/page_file.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -164,13 +166,14 @@ Status PageFile::TruncatePages(uint64_t page_count) {
   return file_->Truncate(page_count * kPageSize);
 }
 
-Result<DatabaseHeader> PageFile::ReadHeader(int* slot_out) {
+Result<DatabaseHeader> PageFile::ReadHeader(int* slot_out, bool* damaged_slot_out) {
   const std::string& path = file_->path();
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   if (size == 0) return NotADatabase("'" + path + "' is not a ruzu database (file is empty)");
   if (size < kPageSize) return NotADatabase("'" + path + "' is not a ruzu database (no ruzu header)");
 
   bool any_magic = false;
+  bool damaged = false;
   bool found = false;
   int best_slot = -1;
   DatabaseHeader best;
@@ -180,10 +183,15 @@ Result<DatabaseHeader> PageFile::ReadHeader(int* slot_out) {
     size_t n = 0;
     RETURN_IF_ERROR(file_->ReadAt(static_cast<uint64_t>(slot) * kPageSize, kPageSize, page, &n));
     if (n < kPageSize) break;  // file shrank under us; treat the slot as missing
-    if (std::memcmp(page, kMagic, kMagicSize) != 0) continue;
+    const bool all_zero = std::all_of(page, page + kPageSize, [](char c) { return c == 0; });
+    if (std::memcmp(page, kMagic, kMagicSize) != 0) {
+      damaged |= !all_zero;
+      continue;
+    }
     any_magic = true;
     if (!TrailerValid(static_cast<PageId>(slot), 0, page)) {
       LOG(WARNING) << "'" << path << "': header slot " << slot << " is corrupted (checksum mismatch)";
+      damaged = true;
       continue;
     }
     uint32_t page_size = 0;
@@ -191,6 +199,7 @@ Result<DatabaseHeader> PageFile::ReadHeader(int* slot_out) {
     if (page_size != kPageSize || h.format_version == 0) {
       LOG(WARNING) << "'" << path << "': header slot " << slot << " is invalid (page size "
                    << page_size << ", format version " << h.format_version << ")";
+      damaged = true;
       continue;
     }
     if (!found || h.epoch > best.epoch) {
@@ -206,6 +215,7 @@ Result<DatabaseHeader> PageFile::ReadHeader(int* slot_out) {
                        "; this build reads version " + std::to_string(kFormatVersion));
   }
   if (slot_out != nullptr) *slot_out = best_slot;
+  if (damaged_slot_out != nullptr) *damaged_slot_out = damaged;
   return best;
 }
 

@@ -61,7 +61,10 @@ class PageFile {
   // reports which slot it was. Errors: kNotADatabase when neither slot has the
   // magic (empty file, another format), kCorruption when slots have the magic
   // but none is intact, kUnsupported for a newer format version.
-  Result<DatabaseHeader> ReadHeader(int* slot_out = nullptr);
+  // `damaged_slot_out` tells whether a slot holds bytes but is not a valid
+  // header (bit rot or a torn write), so the caller can refuse to trust a
+  // fallback to the older slot when other evidence (the WAL) disagrees.
+  Result<DatabaseHeader> ReadHeader(int* slot_out = nullptr, bool* damaged_slot_out = nullptr);
   // Writes `header` into slot 0 or 1 (no sync).
   Status WriteHeader(int slot, const DatabaseHeader& header);
 

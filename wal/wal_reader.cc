@@ -150,7 +150,21 @@ Result<WalContents> WalReader::Read(FileSystem* fs, const std::string& path, uin
   BufferedFile in(file.get(), file_size);
   const char* raw;
   RETURN_IF_ERROR(in.Read(0, kWalHeaderSize, &raw));
-  if (AllZero(raw, kWalHeaderSize)) return contents;
+  if (AllZero(raw, kWalHeaderSize)) {
+    // Logs are created by renaming a complete file into place, so a zeroed
+    // header over non-zero bytes is damage, not an interrupted creation:
+    // refuse rather than discard what may be committed transactions.
+    for (uint64_t pos = kWalHeaderSize; pos < file_size; pos += 64 << 10) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(64 << 10, file_size - pos));
+      const char* chunk;
+      RETURN_IF_ERROR(in.Read(pos, n, &chunk));
+      if (!AllZero(chunk, n)) {
+        return Corruption("WAL '" + path + "': its header is zeroed but the log holds data (offset " +
+                          std::to_string(pos) + " onwards); refusing to discard it");
+      }
+    }
+    return contents;
+  }
   wal_internal::WalHeader header;
   switch (wal_internal::DecodeHeader(raw, &header)) {
     case wal_internal::HeaderCheck::kOk:
