@@ -317,6 +317,7 @@ Status Database::Impl::Recover() {
         replayed++;
       }
       next_txn_id_ = std::max(next_txn_id_, txn.txn_id + 1);
+      CommitVersions(++commit_seq_);
       committed_ = LiveMarks();
     }
     VLOG(1) << "replayed " << contents->committed.size() << " transactions (" << replayed
@@ -435,6 +436,74 @@ Status Database::Impl::ApplyInsertRel(TableId table, uint64_t rel_id, uint64_t s
   return Status::OK();
 }
 
+Status Database::Impl::ApplySetProperty(TableId table, uint64_t row, uint32_t property, Value value) {
+  const TableSchema* schema = catalog_.GetTable(table);
+  if (schema == nullptr) return Corruption("no table with id " + std::to_string(table));
+  if (property >= schema->properties.size() ||
+      (!value.is_null() && value.type() != schema->properties[property].type)) {
+    return Corruption("bad property " + std::to_string(property) + " of '" + schema->name + "'");
+  }
+  if (schema->is_node()) {
+    NodeTableData* data = nodes_.at(table).get();
+    if (row >= data->num_rows() || property == schema->primary_key) {
+      return Corruption("cannot update row " + std::to_string(row) + " of '" + schema->name + "'");
+    }
+    return data->mutable_columns().Update(pool_.get(), row, property, std::move(value));
+  }
+  RelTableData* data = rels_.at(table).get();
+  if (row >= data->next_rel_id()) return Corruption("no relationship " + std::to_string(row) + " in '" + schema->name + "'");
+  return data->mutable_properties().Update(pool_.get(), row, property, std::move(value));
+}
+
+Status Database::Impl::ApplyDeleteNode(TableId table, uint64_t offset) {
+  const TableSchema* schema = catalog_.GetTable(table);
+  if (schema == nullptr || !schema->is_node()) return Corruption("no node table with id " + std::to_string(table));
+  NodeTableData* data = nodes_.at(table).get();
+  if (offset >= data->num_rows()) return Corruption("no row " + std::to_string(offset) + " in '" + schema->name + "'");
+  ASSIGN_OR_RETURN(bool deleted, data->IsDeleted(pool_.get(), offset, kSeeAll));
+  if (deleted) return Corruption("row " + std::to_string(offset) + " of '" + schema->name + "' deleted twice");
+  return data->Delete(pool_.get(), offset);
+}
+
+Status Database::Impl::ApplyDeleteRel(TableId table, uint64_t rel_id, uint64_t src, uint64_t dst) {
+  const TableSchema* schema = catalog_.GetTable(table);
+  if (schema == nullptr || !schema->is_rel()) {
+    return Corruption("no relationship table with id " + std::to_string(table));
+  }
+  RelTableData* data = rels_.at(table).get();
+  if (src >= nodes_.at(schema->from_table)->num_rows()) return Corruption("relationship source out of range");
+  std::vector<CsrEdge> edges;
+  RETURN_IF_ERROR(data->Neighbours(pool_.get(), Direction::kForward, src, &edges));
+  for (const CsrEdge& e : edges) {
+    if (e.rel_id == rel_id) {
+      if (e.neighbour != dst) break;
+      data->Delete(rel_id, src, dst);
+      return Status::OK();
+    }
+  }
+  return Corruption("relationship " + std::to_string(rel_id) + " of '" + schema->name + "' not found at its source");
+}
+
+void Database::Impl::CommitVersions(uint64_t seq) {
+  for (auto& [id, data] : nodes_) data->CommitVersions(seq);
+  for (auto& [id, data] : rels_) data->CommitVersions(seq);
+}
+
+void Database::Impl::RollbackVersions() {
+  for (auto& [id, data] : nodes_) data->RollbackVersions();
+  for (auto& [id, data] : rels_) data->RollbackVersions();
+}
+
+bool Database::Impl::HasVersions() const {
+  for (const auto& [id, data] : nodes_) {
+    if (data->has_versions()) return true;
+  }
+  for (const auto& [id, data] : rels_) {
+    if (data->has_versions()) return true;
+  }
+  return false;
+}
+
 Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
   WalDecoder d(payload);
   auto truncated = [&]() { return Corruption("record of type " + std::to_string(type) + " is truncated"); };
@@ -493,6 +562,30 @@ Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
       }
       return ApplyInsertRel(table, rel_id, src, dst, std::move(values));
     }
+    case kWalSetNodeProperty:
+    case kWalSetRelProperty: {
+      uint32_t table, property;
+      uint64_t row;
+      Value value;
+      if (!d.GetU32(&table) || !d.GetU64(&row) || !d.GetU32(&property) || !d.GetValue(&value)) return truncated();
+      const TableSchema* schema = catalog_.GetTable(table);
+      if (schema == nullptr || schema->is_node() != (type == kWalSetNodeProperty)) {
+        return Corruption("property update names table id " + std::to_string(table) + " of the wrong kind");
+      }
+      return ApplySetProperty(table, row, property, std::move(value));
+    }
+    case kWalDeleteNode: {
+      uint32_t table;
+      uint64_t offset;
+      if (!d.GetU32(&table) || !d.GetU64(&offset)) return truncated();
+      return ApplyDeleteNode(table, offset);
+    }
+    case kWalDeleteRel: {
+      uint32_t table;
+      uint64_t rel_id, src, dst;
+      if (!d.GetU32(&table) || !d.GetU64(&rel_id) || !d.GetU64(&src) || !d.GetU64(&dst)) return truncated();
+      return ApplyDeleteRel(table, rel_id, src, dst);
+    }
     default:
       return Corruption("unknown record type " + std::to_string(type));
   }
@@ -516,8 +609,9 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
     if (t->is_node()) {
       ASSIGN_OR_RETURN(NodeTableData::Checkpointed c, nodes_.at(t->id)->Checkpoint(&ctx));
       format::Extent pk(c.pk_index.first, c.pk_index.count);
-      node_tables.push_back(
-          format::CreateNodeTable(b, t->id, name, props, t->primary_key, c.columns, &pk, c.pk_entries));
+      format::Extent deleted(c.deleted.first, c.deleted.count);
+      node_tables.push_back(format::CreateNodeTable(b, t->id, name, props, t->primary_key, c.columns, &pk,
+                                                    c.pk_entries, &deleted, c.deleted_count));
     } else {
       const RelTableData* data = rels_.at(t->id).get();
       ASSIGN_OR_RETURN(RelTableData::Checkpointed c,
@@ -566,6 +660,13 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
 
 Status Database::Impl::CheckpointLocked() {
   std::unique_lock lock(mutex_);
+  // A checkpoint folds updates and deletions into the file and forgets the
+  // values they replaced, which open read-only snapshots may still need.
+  // Inserts are safe: snapshots hide them by row and id marks.
+  if (open_readers_ > 0 && HasVersions()) {
+    return TransactionError("cannot checkpoint while " + std::to_string(open_readers_.load()) +
+                            " read-only transaction(s) are open and updates or deletions are pending");
+  }
   if (!free_space_) {
     ASSIGN_OR_RETURN(std::vector<PageExtent> extents, ReadFreeList());
     Status valid = FreeSpaceMap::Validate(extents, header_.page_count);
@@ -689,7 +790,12 @@ DatabaseStats Database::Impl::Stats() const {
     TableStats ts;
     ts.name = t->name;
     ts.is_rel = t->is_rel();
-    ts.rows = it->second;
+    if (t->is_rel()) {
+      ts.rows = rels_.at(t->id)->CountVisible(it->second, commit_seq_);
+    } else {
+      Result<uint64_t> deleted = nodes_.at(t->id)->DeletedCount(pool_.get(), it->second, commit_seq_);
+      ts.rows = it->second - (deleted.ok() ? *deleted : 0);
+    }
     stats.tables.push_back(ts);
   }
   stats.epoch = header_.epoch;

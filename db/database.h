@@ -164,6 +164,18 @@ class Transaction {
   Result<uint64_t> InsertRel(const std::string& rel_table, const Value& from_key, const Value& to_key,
                              std::vector<Value> properties);
 
+  // Sets a property of a node (not its primary key). The new value is
+  // converted to the property's type where exact; errors name the property.
+  Status SetNodeProperty(const std::string& table, uint64_t offset, const std::string& property, Value value);
+  // Sets a property of relationship `rel_id`, which leaves node `src_offset`.
+  Status SetRelProperty(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id,
+                        const std::string& property, Value value);
+  // Deletes relationship `rel_id`, which leaves node `src_offset`.
+  Status DeleteRel(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id);
+  // Deletes a node. A node that still has relationships is an error unless
+  // `detach`, which deletes them too. Offsets are never reused.
+  Status DeleteNode(const std::string& table, uint64_t offset, bool detach);
+
   // --- reads
   Result<std::optional<uint64_t>> LookupNode(const std::string& table, const Value& key);
   Result<uint64_t> CountNodes(const std::string& table);

@@ -28,6 +28,10 @@ enum DbRecordType : uint8_t {
   kWalCreateTable = 16,
   kWalInsertNode = 17,
   kWalInsertRel = 18,
+  kWalSetNodeProperty = 19,
+  kWalSetRelProperty = 20,
+  kWalDeleteNode = 21,
+  kWalDeleteRel = 22,
 };
 
 // Per committed table: node rows, or the next relationship id. Relationship
@@ -51,7 +55,15 @@ class Database::Impl {
   Status ApplyInsertNode(TableId table, uint64_t offset, std::vector<Value> values);
   Status ApplyInsertRel(TableId table, uint64_t rel_id, uint64_t src, uint64_t dst,
                         std::vector<Value> values);
+  Status ApplySetProperty(TableId table, uint64_t row, uint32_t property, Value value);
+  Status ApplyDeleteNode(TableId table, uint64_t offset);
+  Status ApplyDeleteRel(TableId table, uint64_t rel_id, uint64_t src, uint64_t dst);
   Status ApplyRecord(uint8_t type, const std::string& payload);
+  // Makes the pending versioned changes (updates, deletions) part of commit
+  // number `seq`, or drops them. REQUIRES: mutex held exclusively.
+  void CommitVersions(uint64_t seq);
+  void RollbackVersions();
+  bool HasVersions() const;
   // Live row count / next relationship id of a table.
   uint64_t LiveMark(const TableSchema& schema) const;
   Watermarks LiveMarks() const;
@@ -97,6 +109,10 @@ class Database::Impl {
 
   std::atomic<bool> writer_active_{false};
   std::atomic<int> open_transactions_{0};
+  std::atomic<int> open_readers_{0};
+  // Number of the last commit; read-only transactions see versions up to
+  // the value when they began.
+  uint64_t commit_seq_ = 0;
   uint64_t next_txn_id_ = 1;
   bool closed_ = false;
   // Sticky: after a failed fsync nothing more is written until reopen.
@@ -122,12 +138,24 @@ class Transaction::Impl {
   uint64_t txn_id = 0;
   // Readers: what they see. Writers: the committed state at begin (rollback target).
   Watermarks marks;
+  // Versions visible to this transaction: the commit number at begin for
+  // readers, kSeeAll for the writer (which sees its own pending changes).
+  uint64_t visible = kSeeAll;
 
   void End();
   // The schema of a visible table named `name`, of the wanted kind.
   Result<const TableSchema*> FindTable(const std::string& name, TableKind kind) const;
   uint64_t Mark(const TableSchema& schema) const;
   Status CheckActive() const;
+  Status CheckWritable() const;
+  // NotFound unless node `offset` exists and is not deleted for this transaction.
+  Status CheckNode(const TableSchema& schema, uint64_t offset) const;
+  // The index of `property`, converting `value` to its type (errors name both).
+  Result<uint32_t> PropertyIndex(const TableSchema& schema, const std::string& property, Value* value) const;
+  // The destination of relationship `rel_id` leaving `src_offset`, if visible.
+  Result<uint64_t> FindRel(const TableSchema& schema, uint64_t src_offset, uint64_t rel_id) const;
+  // REQUIRES: the writer holds mutex_ exclusively.
+  Status DeleteRelLocked(const TableSchema& schema, uint64_t src_offset, uint64_t rel_id);
   Result<TableId> CreateTable(const std::function<Result<TableId>(Catalog*)>& create);
 };
 

@@ -149,6 +149,13 @@ Result<std::vector<std::string>> Database::Impl::Verify() {
           if (e.neighbour >= rows[1 - dir]) {
             problems.push_back("table " + t->name + ": relationship " + std::to_string(e.rel_id) +
                                " points at missing node " + std::to_string(e.neighbour));
+          } else {
+            const TableId other = dir == 0 ? t->to_table : t->from_table;
+            Result<bool> deleted = nodes_.at(other)->IsDeleted(pool, e.neighbour, kSeeAll);
+            if (!deleted.ok() || *deleted) {
+              problems.push_back("table " + t->name + ": relationship " + std::to_string(e.rel_id) +
+                                 " points at deleted node " + std::to_string(e.neighbour));
+            }
           }
           prints[dir].Add(dir == 0 ? EdgeHash(node, e.neighbour, e.rel_id) : EdgeHash(e.neighbour, node, e.rel_id));
         }
@@ -186,10 +193,14 @@ Result<std::string> Database::Impl::Dump() {
     const uint64_t mark = committed_.at(t->id);
     std::vector<std::string> lines;
     if (t->is_node()) {
-      const ColumnStore& columns = nodes_.at(t->id)->columns();
+      const NodeTableData* data = nodes_.at(t->id).get();
       std::vector<std::vector<Value>> cols(t->properties.size());
-      for (uint32_t c = 0; c < cols.size(); c++) RETURN_IF_ERROR(columns.Scan(pool, c, 0, mark, &cols[c]));
+      for (uint32_t c = 0; c < cols.size(); c++) {
+        RETURN_IF_ERROR(data->columns().Scan(pool, c, 0, mark, &cols[c], commit_seq_));
+      }
       for (uint64_t r = 0; r < mark; r++) {
+        ASSIGN_OR_RETURN(bool deleted, data->IsDeleted(pool, r, commit_seq_));
+        if (deleted) continue;
         std::vector<Value> row;
         for (auto& col : cols) row.push_back(col[r]);
         lines.push_back(Row(row));
@@ -199,14 +210,14 @@ Result<std::string> Database::Impl::Dump() {
       const uint64_t src_rows = committed_.at(t->from_table);
       for (uint64_t src = 0; src < src_rows; src++) {
         std::vector<CsrEdge> edges;
-        RETURN_IF_ERROR(data->Neighbours(pool, Direction::kForward, src, &edges));
+        RETURN_IF_ERROR(data->Neighbours(pool, Direction::kForward, src, &edges, commit_seq_));
         for (const CsrEdge& e : edges) {
           if (e.rel_id >= mark) continue;
           ASSIGN_OR_RETURN(std::string from, key_of(t->from_table, src));
           ASSIGN_OR_RETURN(std::string to, key_of(t->to_table, e.neighbour));
           std::vector<Value> props;
           for (uint32_t c = 0; c < t->properties.size(); c++) {
-            ASSIGN_OR_RETURN(Value v, data->properties().Get(pool, e.rel_id, c));
+            ASSIGN_OR_RETURN(Value v, data->properties().Get(pool, e.rel_id, c, commit_seq_));
             props.push_back(std::move(v));
           }
           lines.push_back(from + "->" + to + " {" + Row(props) + "}");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <set>
 
 #include "common/logging.h"
@@ -47,6 +48,9 @@ Status ColumnStore::SetBase(const format::ColumnStore* base) {
   directory_ = PageExtent{kInvalidPageId, 0};
   appended_rows_ = 0;
   appended_.assign(types_.size(), {});
+  versions_.assign(types_.size(), {});
+  pending_.clear();
+  versioned_cells_ = 0;
   if (base == nullptr) return Status::OK();
   base_rows_ = base->num_rows();
   directory_ = ToExtent(base->directory());
@@ -69,9 +73,60 @@ void ColumnStore::Append(std::vector<Value> row) {
   appended_rows_++;
 }
 
+Status ColumnStore::Update(BufferPool* pool, uint64_t row, uint32_t column, Value value) {
+  CHECK_LT(row, num_rows());
+  CHECK_LT(column, types_.size());
+  std::vector<Version>& chain = versions_[column][row];
+  if (chain.empty()) {
+    Result<Value> current = Get(pool, row, column);
+    if (!current.ok()) {
+      versions_[column].erase(row);
+      return current.status();
+    }
+    chain.push_back(Version{0, std::move(current).value()});
+    versioned_cells_++;
+  }
+  chain.push_back(Version{kPendingVersion, std::move(value)});
+  pending_.emplace_back(row, column);
+  return Status::OK();
+}
+
+void ColumnStore::CommitVersions(uint64_t seq) {
+  for (const auto& [row, column] : pending_) {
+    for (Version& v : versions_[column][row]) {
+      if (v.seq == kPendingVersion) v.seq = seq;
+    }
+  }
+  pending_.clear();
+}
+
+void ColumnStore::RollbackVersions() {
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    auto found = versions_[it->second].find(it->first);
+    if (found == versions_[it->second].end()) continue;
+    std::vector<Version>& chain = found->second;
+    while (!chain.empty() && chain.back().seq == kPendingVersion) chain.pop_back();
+    if (chain.size() <= 1) {
+      versions_[it->second].erase(found);
+      versioned_cells_--;
+    }
+  }
+  pending_.clear();
+}
+
 void ColumnStore::Truncate(uint64_t rows) {
   CHECK_GE(rows, base_rows_);
   if (rows >= num_rows()) return;
+  for (auto& column : versions_) {
+    for (auto it = column.begin(); it != column.end();) {
+      if (it->first >= rows) {
+        it = column.erase(it);
+        versioned_cells_--;
+      } else {
+        ++it;
+      }
+    }
+  }
   for (auto& column : appended_) column.resize(rows - base_rows_);
   appended_rows_ = rows - base_rows_;
 }
@@ -88,16 +143,17 @@ Result<format::ChunkMeta> ColumnStore::BaseChunk(BufferPool* pool, uint64_t grou
   return chunk;
 }
 
-Result<Value> ColumnStore::Get(BufferPool* pool, uint64_t row, uint32_t column) const {
+Result<Value> ColumnStore::Get(BufferPool* pool, uint64_t row, uint32_t column, uint64_t visible) const {
   std::vector<Value> out;
-  RETURN_IF_ERROR(Scan(pool, column, row, 1, &out));
+  RETURN_IF_ERROR(Scan(pool, column, row, 1, &out, visible));
   return std::move(out[0]);
 }
 
 Status ColumnStore::Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint64_t count,
-                         std::vector<Value>* out) const {
+                         std::vector<Value>* out, uint64_t visible) const {
   CHECK_LT(column, types_.size());
   CHECK_LE(begin + count, num_rows());
+  const size_t first_out = out->size();
   const LogicalType type = types_[column];
   uint64_t row = begin, end = begin + count;
   while (row < end && row < base_rows_) {
@@ -109,6 +165,28 @@ Status ColumnStore::Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint
     row += n;
   }
   for (; row < end; row++) out->push_back(appended_[column][row - base_rows_]);
+  // Overlay the newest version each row has for this snapshot.
+  const auto& versions = versions_[column];
+  if (!versions.empty()) {
+    auto apply = [&](uint64_t r, const std::vector<Version>& chain) {
+      for (auto v = chain.rbegin(); v != chain.rend(); ++v) {
+        if (v->seq <= visible) {
+          (*out)[first_out + (r - begin)] = v->value;
+          return;
+        }
+      }
+    };
+    if (versions.size() < count) {
+      for (const auto& [r, chain] : versions) {
+        if (r >= begin && r < end) apply(r, chain);
+      }
+    } else {
+      for (uint64_t r = begin; r < end; r++) {
+        auto it = versions.find(r);
+        if (it != versions.end()) apply(r, it->second);
+      }
+    }
+  }
   return Status::OK();
 }
 
@@ -121,23 +199,31 @@ Result<flatbuffers::Offset<format::ColumnStore>> ColumnStore::Checkpoint(Checkpo
   }
   const uint64_t total = num_rows();
   const uint64_t base_groups = GroupCount(base_rows_);
-  // Only the last checkpointed group (if partly filled) and new groups change.
-  const uint64_t first_changed = base_rows_ / kNodeGroupSize;
-  std::vector<format::ChunkMeta> chunks(first_changed * ncols);
+  // The last checkpointed group (if partly filled) and new groups change in
+  // every column; updated rows change their group in their column only.
+  const uint64_t first_appended = appended_rows_ > 0 ? base_rows_ / kNodeGroupSize : base_groups;
+  std::set<std::pair<uint64_t, uint32_t>> updated;  // (group, column)
+  for (uint32_t c = 0; c < ncols; c++) {
+    for (const auto& [row, chain] : versions_[c]) {
+      if (row / kNodeGroupSize < first_appended) updated.emplace(row / kNodeGroupSize, c);
+    }
+  }
+  std::vector<format::ChunkMeta> chunks(base_groups * ncols);
   RETURN_IF_ERROR(ReadFixedRange(ctx->pool, directory_.first, sizeof(format::ChunkMeta), 0, chunks.size(),
                                  chunks.data()));
-  for (uint64_t g = first_changed; g < GroupCount(total); g++) {
+  chunks.resize(GroupCount(total) * ncols);
+  for (uint64_t g = 0; g < GroupCount(total); g++) {
     uint64_t begin = g * kNodeGroupSize;
     uint64_t count = std::min(kNodeGroupSize, total - begin);
     for (uint32_t c = 0; c < ncols; c++) {
+      if (g < first_appended && !updated.count({g, c})) continue;
       if (g < base_groups) {
         ASSIGN_OR_RETURN(format::ChunkMeta old, BaseChunk(ctx->pool, g, c));
         if (old.page_count() > 0) ctx->freed.push_back(ChunkExtent(old));
       }
       std::vector<Value> values;
       RETURN_IF_ERROR(Scan(ctx->pool, c, begin, count, &values));
-      ASSIGN_OR_RETURN(format::ChunkMeta meta, WriteChunk(values, types_[c], ctx->space, ctx->pool));
-      chunks.push_back(meta);
+      ASSIGN_OR_RETURN(chunks[g * ncols + c], WriteChunk(values, types_[c], ctx->space, ctx->pool));
     }
   }
   ASSIGN_OR_RETURN(PageExtent dir_extent, WriteDirectory(ctx, chunks, directory_));
@@ -163,15 +249,88 @@ NodeTableData::NodeTableData(std::vector<LogicalType> types, uint32_t primary_ke
 
 Status NodeTableData::SetBase(const format::NodeTable* base) {
   delta_keys_.clear();
+  deleted_.clear();
+  pending_deletes_.clear();
   pk_index_ = PkIndex();
+  base_deleted_extent_ = PageExtent{kInvalidPageId, 0};
+  base_deleted_count_ = 0;
+  {
+    std::lock_guard lock(base_deleted_mu_);
+    base_deleted_.reset();
+  }
   RETURN_IF_ERROR(columns_.SetBase(base == nullptr ? nullptr : base->columns()));
   if (base == nullptr) return Status::OK();
+  const std::string name = base->name() ? base->name()->str() : std::string("?");
+  base_deleted_extent_ = ToExtent(base->deleted());
+  base_deleted_count_ = base->deleted_count();
+  if (base_deleted_count_ > columns_.num_rows() ||
+      (base_deleted_count_ > 0 && (base_deleted_extent_.first < kFirstDataPage ||
+                                   FixedSectionPages(base_deleted_count_, 8) > base_deleted_extent_.count))) {
+    return Corruption("node table '" + name + "': deleted-row list does not fit its pages");
+  }
   pk_index_ = PkIndex(ToExtent(base->pk_index()), base->pk_index_entries());
-  if (pk_index_.entries() != columns_.num_rows() || !pk_index_.Fits()) {
-    return Corruption("node table '" + (base->name() ? base->name()->str() : std::string("?")) +
-                      "': primary-key index metadata does not match its rows");
+  if (pk_index_.entries() + base_deleted_count_ != columns_.num_rows() || !pk_index_.Fits()) {
+    return Corruption("node table '" + name + "': primary-key index metadata does not match its rows (" +
+                      std::to_string(pk_index_.entries()) + " keys, " + std::to_string(base_deleted_count_) +
+                      " deleted, " + std::to_string(columns_.num_rows()) + " rows)");
   }
   return Status::OK();
+}
+
+Result<const std::vector<uint64_t>*> NodeTableData::BaseDeleted(BufferPool* pool) const {
+  std::lock_guard lock(base_deleted_mu_);
+  if (base_deleted_ == nullptr) {
+    auto rows = std::make_unique<std::vector<uint64_t>>(base_deleted_count_);
+    RETURN_IF_ERROR(ReadFixedRange(pool, base_deleted_extent_.first, 8, 0, rows->size(), rows->data()));
+    for (size_t i = 0; i < rows->size(); i++) {
+      if ((*rows)[i] >= columns_.num_rows() || (i > 0 && (*rows)[i] <= (*rows)[i - 1])) {
+        return Corruption("deleted-row list at page " + std::to_string(base_deleted_extent_.first) +
+                          " is out of order or out of range");
+      }
+    }
+    base_deleted_ = std::move(rows);
+  }
+  return base_deleted_.get();
+}
+
+Result<bool> NodeTableData::IsDeleted(BufferPool* pool, uint64_t row, uint64_t visible) const {
+  auto it = deleted_.find(row);
+  if (it != deleted_.end() && it->second <= visible) return true;
+  if (base_deleted_count_ == 0) return false;
+  ASSIGN_OR_RETURN(const std::vector<uint64_t>* base, BaseDeleted(pool));
+  return std::binary_search(base->begin(), base->end(), row);
+}
+
+Result<uint64_t> NodeTableData::DeletedCount(BufferPool* pool, uint64_t row_limit, uint64_t visible) const {
+  uint64_t count = 0;
+  if (base_deleted_count_ > 0) {
+    ASSIGN_OR_RETURN(const std::vector<uint64_t>* base, BaseDeleted(pool));
+    count += static_cast<uint64_t>(std::lower_bound(base->begin(), base->end(), row_limit) - base->begin());
+  }
+  for (const auto& [row, seq] : deleted_) {
+    if (row < row_limit && seq <= visible) count++;
+  }
+  return count;
+}
+
+Status NodeTableData::Delete(BufferPool* pool, uint64_t row) {
+  ASSIGN_OR_RETURN(bool already, IsDeleted(pool, row, kSeeAll));
+  CHECK(!already) << "row " << row << " deleted twice";
+  deleted_[row] = kPendingVersion;
+  pending_deletes_.push_back(row);
+  return Status::OK();
+}
+
+void NodeTableData::CommitVersions(uint64_t seq) {
+  columns_.CommitVersions(seq);
+  for (uint64_t row : pending_deletes_) deleted_[row] = seq;
+  pending_deletes_.clear();
+}
+
+void NodeTableData::RollbackVersions() {
+  columns_.RollbackVersions();
+  for (uint64_t row : pending_deletes_) deleted_.erase(row);
+  pending_deletes_.clear();
 }
 
 std::string NodeTableData::DeltaKey(const Value& key) {
@@ -180,16 +339,29 @@ std::string NodeTableData::DeltaKey(const Value& key) {
   return std::string(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
-Result<std::optional<uint64_t>> NodeTableData::Lookup(BufferPool* pool, const Value& key) const {
+Result<std::optional<uint64_t>> NodeTableData::Lookup(BufferPool* pool, const Value& key, uint64_t row_limit,
+                                                      uint64_t visible) const {
   if (key.is_null()) return std::optional<uint64_t>();
+  auto usable = [&](uint64_t row) -> Result<bool> {
+    if (row >= row_limit) return false;
+    ASSIGN_OR_RETURN(bool deleted, IsDeleted(pool, row, visible));
+    return !deleted;
+  };
   auto it = delta_keys_.find(DeltaKey(key));
-  if (it != delta_keys_.end()) return std::optional<uint64_t>(it->second);
+  if (it != delta_keys_.end()) {
+    for (auto row = it->second.rbegin(); row != it->second.rend(); ++row) {
+      ASSIGN_OR_RETURN(bool ok, usable(*row));
+      if (ok) return std::optional<uint64_t>(*row);
+    }
+  }
   std::vector<uint64_t> candidates;
   RETURN_IF_ERROR(pk_index_.Lookup(pool, PkKeyCode(key), &candidates));
   for (uint64_t offset : candidates) {
     if (offset >= columns_.num_rows()) {
       return Corruption("primary-key index points at row " + std::to_string(offset) + " past the table's end");
     }
+    ASSIGN_OR_RETURN(bool ok, usable(offset));
+    if (!ok) continue;
     if (key.type() != LogicalType::kString) return std::optional<uint64_t>(offset);
     ASSIGN_OR_RETURN(Value stored, columns_.Get(pool, offset, primary_key_));
     if (stored == key) return std::optional<uint64_t>(offset);
@@ -198,13 +370,19 @@ Result<std::optional<uint64_t>> NodeTableData::Lookup(BufferPool* pool, const Va
 }
 
 void NodeTableData::Append(std::vector<Value> row) {
-  delta_keys_[DeltaKey(row[primary_key_])] = columns_.num_rows();
+  delta_keys_[DeltaKey(row[primary_key_])].push_back(columns_.num_rows());
   columns_.Append(std::move(row));
 }
 
 void NodeTableData::Truncate(uint64_t rows) {
   for (auto it = delta_keys_.begin(); it != delta_keys_.end();) {
-    it = it->second >= rows ? delta_keys_.erase(it) : std::next(it);
+    auto& offsets = it->second;
+    offsets.erase(std::remove_if(offsets.begin(), offsets.end(), [&](uint64_t o) { return o >= rows; }),
+                  offsets.end());
+    it = offsets.empty() ? delta_keys_.erase(it) : std::next(it);
+  }
+  for (auto it = deleted_.begin(); it != deleted_.end();) {
+    it = it->first >= rows ? deleted_.erase(it) : std::next(it);
   }
   columns_.Truncate(rows);
 }
@@ -214,12 +392,24 @@ Result<NodeTableData::Checkpointed> NodeTableData::Checkpoint(CheckpointContext*
   ASSIGN_OR_RETURN(out.columns, columns_.Checkpoint(ctx));
   out.pk_index = pk_index_.extent();
   out.pk_entries = pk_index_.entries();
-  if (!dirty()) return out;
-  // The index is one sorted run: merge the new keys into it.
+  out.deleted = base_deleted_extent_;
+  out.deleted_count = base_deleted_count_;
+  const bool rows_changed = columns_.num_rows() > pk_index_.entries() + base_deleted_count_;
+  if (!rows_changed && deleted_.empty()) return out;
+  // Deleted rows: the checkpointed ones plus those deleted since.
+  std::vector<uint64_t> deleted;
+  if (base_deleted_count_ > 0) {
+    ASSIGN_OR_RETURN(const std::vector<uint64_t>* base, BaseDeleted(ctx->pool));
+    deleted = *base;
+  }
+  for (const auto& [row, seq] : deleted_) deleted.push_back(row);
+  std::sort(deleted.begin(), deleted.end());
+  // The index is one sorted run of live keys: merge the new keys into it
+  // and drop deleted rows.
   std::vector<PkEntry> entries;
   RETURN_IF_ERROR(pk_index_.ReadAll(ctx->pool, &entries));
   const LogicalType key_type = columns_.types()[primary_key_];
-  for (const auto& [key, offset] : delta_keys_) {
+  for (const auto& [key, offsets] : delta_keys_) {
     uint64_t code;
     if (key_type == LogicalType::kString) {
       code = PkKeyCode(Value::String(key));
@@ -228,18 +418,31 @@ Result<NodeTableData::Checkpointed> NodeTableData::Checkpoint(CheckpointContext*
       std::memcpy(&v, key.data(), sizeof v);
       code = static_cast<uint64_t>(v);
     }
-    entries.push_back(PkEntry{code, offset});
+    for (uint64_t offset : offsets) entries.push_back(PkEntry{code, offset});
   }
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [&](const PkEntry& e) {
+                                 return std::binary_search(deleted.begin(), deleted.end(), e.offset);
+                               }),
+                entries.end());
   std::sort(entries.begin(), entries.end());
   ASSIGN_OR_RETURN(out.pk_index, WritePkIndex(entries, ctx->space, ctx->pool));
   out.pk_entries = entries.size();
   if (pk_index_.extent().count > 0) ctx->freed.push_back(pk_index_.extent());
+  if (!deleted_.empty()) {
+    BlobBuilder blob;
+    blob.AddFixed(deleted.data(), deleted.size(), 8);
+    ASSIGN_OR_RETURN(out.deleted, blob.Write(ctx->space, ctx->pool));
+    out.deleted_count = deleted.size();
+    if (base_deleted_extent_.count > 0) ctx->freed.push_back(base_deleted_extent_);
+  }
   return out;
 }
 
 Status NodeTableData::CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const {
   RETURN_IF_ERROR(columns_.CollectExtents(pool, out));
   if (pk_index_.extent().count > 0) out->push_back(pk_index_.extent());
+  if (base_deleted_extent_.count > 0) out->push_back(base_deleted_extent_);
   return Status::OK();
 }
 
@@ -247,6 +450,8 @@ Status NodeTableData::VerifyIndex(BufferPool* pool, std::vector<std::string>* pr
   std::vector<Value> keys;
   RETURN_IF_ERROR(columns_.Scan(pool, primary_key_, 0, columns_.num_rows(), &keys));
   for (uint64_t row = 0; row < keys.size(); row++) {
+    ASSIGN_OR_RETURN(bool deleted, IsDeleted(pool, row, kSeeAll));
+    if (deleted) continue;
     if (keys[row].is_null()) {
       problems->push_back("row " + std::to_string(row) + " has a NULL primary key");
       continue;
@@ -267,7 +472,10 @@ RelTableData::RelTableData(std::vector<LogicalType> types) : properties_(std::mo
 Status RelTableData::SetBase(const format::RelTable* base) {
   for (auto& d : directions_) d = DirectionData();
   next_rel_id_ = 0;
+  base_next_rel_id_ = 0;
   num_edges_ = 0;
+  deleted_.clear();
+  pending_deletes_.clear();
   RETURN_IF_ERROR(properties_.SetBase(base == nullptr ? nullptr : base->columns()));
   if (base == nullptr) return Status::OK();
   const std::string name = base->name() ? base->name()->str() : std::string("?");
@@ -285,6 +493,7 @@ Status RelTableData::SetBase(const format::RelTable* base) {
     }
   }
   next_rel_id_ = base->next_rel_id();
+  base_next_rel_id_ = next_rel_id_;
   num_edges_ = edges[0];
   if (edges[1] != edges[0] || properties_.num_rows() != next_rel_id_ || num_edges_ > next_rel_id_) {
     return Corruption("relationship table '" + name + "': edge counts disagree (forward " +
@@ -329,11 +538,15 @@ void RelTableData::Truncate(uint64_t next_rel_id) {
   properties_.Truncate(next_rel_id);
   num_edges_ -= removed;
   next_rel_id_ = next_rel_id;
+  for (auto it = deleted_.begin(); it != deleted_.end();) {
+    it = it->first >= next_rel_id ? deleted_.erase(it) : std::next(it);
+  }
 }
 
-Status RelTableData::Neighbours(BufferPool* pool, Direction direction, uint64_t node,
-                                std::vector<CsrEdge>* out) const {
+Status RelTableData::Neighbours(BufferPool* pool, Direction direction, uint64_t node, std::vector<CsrEdge>* out,
+                                uint64_t visible) const {
   const DirectionData& d = directions_[static_cast<int>(direction)];
+  const size_t first_out = out->size();
   uint64_t group = node / kNodeGroupSize;
   if (group < d.num_groups) {
     ASSIGN_OR_RETURN(format::CsrGroupMeta meta, GroupMeta(pool, d, group));
@@ -341,13 +554,54 @@ Status RelTableData::Neighbours(BufferPool* pool, Direction direction, uint64_t 
   }
   auto it = d.delta.find(node);
   if (it != d.delta.end()) out->insert(out->end(), it->second.begin(), it->second.end());
+  if (!deleted_.empty()) {
+    out->erase(std::remove_if(out->begin() + first_out, out->end(),
+                              [&](const CsrEdge& e) { return IsDeleted(e.rel_id, visible); }),
+               out->end());
+  }
   return Status::OK();
+}
+
+void RelTableData::Delete(uint64_t rel_id, uint64_t src, uint64_t dst) {
+  CHECK(!IsDeleted(rel_id, kSeeAll)) << "relationship " << rel_id << " deleted twice";
+  deleted_[rel_id] = Tombstone{kPendingVersion, src, dst};
+  pending_deletes_.push_back(rel_id);
+  num_edges_--;
+}
+
+bool RelTableData::IsDeleted(uint64_t rel_id, uint64_t visible) const {
+  auto it = deleted_.find(rel_id);
+  return it != deleted_.end() && it->second.seq <= visible;
+}
+
+uint64_t RelTableData::CountVisible(uint64_t next_rel_id, uint64_t visible) const {
+  uint64_t count = directions_[0].base_edges + (next_rel_id - base_next_rel_id_);
+  for (const auto& [id, tomb] : deleted_) {
+    if (id < next_rel_id && tomb.seq <= visible) count--;
+  }
+  return count;
+}
+
+void RelTableData::CommitVersions(uint64_t seq) {
+  properties_.CommitVersions(seq);
+  for (uint64_t id : pending_deletes_) deleted_[id].seq = seq;
+  pending_deletes_.clear();
+}
+
+void RelTableData::RollbackVersions() {
+  properties_.RollbackVersions();
+  for (uint64_t id : pending_deletes_) {
+    deleted_.erase(id);
+    num_edges_++;
+  }
+  pending_deletes_.clear();
 }
 
 Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirection(
     CheckpointContext* ctx, const DirectionData& d, uint64_t bound_rows) const {
   auto* b = ctx->builder;
-  if (d.delta.empty()) {
+  const bool forward = &d == &directions_[0];
+  if (d.delta.empty() && deleted_.empty()) {
     format::Extent dir(d.directory.first, d.directory.count);
     return format::CreateCsrDirection(*b, d.num_groups, &dir, d.base_edges);
   }
@@ -360,6 +614,13 @@ Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirect
     touched.insert(node / kNodeGroupSize);
     max_node = std::max(max_node, node);
   }
+  // Groups holding a deleted relationship are rewritten without it.
+  for (const auto& [id, tomb] : deleted_) {
+    const uint64_t node = forward ? tomb.src : tomb.dst;
+    touched.insert(node / kNodeGroupSize);
+    max_node = std::max(max_node, node);
+  }
+  auto live = [&](const CsrEdge& e) { return !deleted_.count(e.rel_id); };
   metas.resize(std::max<uint64_t>(d.num_groups, *touched.rbegin() + 1));
   uint64_t total_edges = d.base_edges;
   for (uint64_t g : touched) {
@@ -376,11 +637,11 @@ Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirect
     after.offsets.reserve(num_nodes + 1);
     for (uint64_t local = 0; local < num_nodes; local++) {
       if (local < before.num_nodes()) {
-        after.edges.insert(after.edges.end(), before.edges.begin() + before.offsets[local],
-                           before.edges.begin() + before.offsets[local + 1]);
+        std::copy_if(before.edges.begin() + before.offsets[local], before.edges.begin() + before.offsets[local + 1],
+                     std::back_inserter(after.edges), live);
       }
       auto it = d.delta.find(first + local);
-      if (it != d.delta.end()) after.edges.insert(after.edges.end(), it->second.begin(), it->second.end());
+      if (it != d.delta.end()) std::copy_if(it->second.begin(), it->second.end(), std::back_inserter(after.edges), live);
       after.offsets.push_back(after.edges.size());
     }
     ASSIGN_OR_RETURN(metas[g], WriteCsrGroup(after, ctx->space, ctx->pool));

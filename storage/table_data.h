@@ -10,6 +10,8 @@
 #define RUZU_STORAGE_TABLE_DATA_H_
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -34,6 +36,13 @@ struct CheckpointContext {
   std::vector<PageExtent> freed;
 };
 
+// Versioned changes (updates, deletions) carry the sequence number of the
+// commit that made them. A reader whose snapshot is s sees versions with
+// seq <= s. The open write transaction's changes carry kPendingVersion and are
+// seen only with kSeeAll (the writer's own view, and checkpoints).
+constexpr uint64_t kPendingVersion = ~uint64_t{0};
+constexpr uint64_t kSeeAll = ~uint64_t{0};
+
 // Rows in groups of kNodeGroupSize, one chunk per column per group.
 class ColumnStore {
  public:
@@ -48,16 +57,26 @@ class ColumnStore {
   // REQUIRES: one value per column, each of the column's type or NULL.
   void Append(std::vector<Value> row);
 
-  Result<Value> Get(BufferPool* pool, uint64_t row, uint32_t column) const;
-  // Appends rows [begin, begin + count) of `column` to `out`.
-  Status Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint64_t count,
-              std::vector<Value>* out) const;
+  Result<Value> Get(BufferPool* pool, uint64_t row, uint32_t column, uint64_t visible = kSeeAll) const;
+  // Appends rows [begin, begin + count) of `column` to `out`, as a reader
+  // with snapshot `visible` sees them.
+  Status Scan(BufferPool* pool, uint32_t column, uint64_t begin, uint64_t count, std::vector<Value>* out,
+              uint64_t visible = kSeeAll) const;
+
+  // Sets a value as a pending version (REQUIRES: row < num_rows(), the value
+  // of the column's type or NULL). The value it replaces stays readable for
+  // older snapshots.
+  Status Update(BufferPool* pool, uint64_t row, uint32_t column, Value value);
+  // Pending versions become versions of commit `seq`, or are dropped.
+  void CommitVersions(uint64_t seq);
+  void RollbackVersions();
+  bool has_versions() const { return versioned_cells_ > 0; }
 
   // Drops appended rows at and after `rows` (rollback).
   // REQUIRES: rows >= the checkpointed row count.
   void Truncate(uint64_t rows);
 
-  bool dirty() const { return appended_rows_ > 0; }
+  bool dirty() const { return appended_rows_ > 0 || has_versions(); }
   Result<flatbuffers::Offset<format::ColumnStore>> Checkpoint(CheckpointContext* ctx) const;
   // Every page the base uses (for verification).
   Status CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const;
@@ -71,43 +90,77 @@ class ColumnStore {
   PageExtent directory_;  // ChunkMeta per (group, column)
   uint64_t appended_rows_ = 0;
   std::vector<std::vector<Value>> appended_;  // per column
+  struct Version {
+    uint64_t seq;
+    Value value;
+  };
+  // Per column: row -> versions, oldest first; the first is the value before
+  // the first update (seq 0), so every snapshot finds one.
+  std::vector<std::unordered_map<uint64_t, std::vector<Version>>> versions_;
+  std::vector<std::pair<uint64_t, uint32_t>> pending_;  // (row, column) per pending version
+  uint64_t versioned_cells_ = 0;
 };
 
-// A node table: columns plus the primary-key index.
+// A node table: columns, the primary-key index and deleted rows. Offsets
+// are stable: a deleted row keeps its offset (and is skipped) for good.
 class NodeTableData {
  public:
   NodeTableData(std::vector<LogicalType> types, uint32_t primary_key);
 
   Status SetBase(const format::NodeTable* base);
   const ColumnStore& columns() const { return columns_; }
+  ColumnStore& mutable_columns() { return columns_; }
   uint64_t num_rows() const { return columns_.num_rows(); }
   uint32_t primary_key() const { return primary_key_; }
 
-  // The offset of the node whose key equals `key`, if any.
-  Result<std::optional<uint64_t>> Lookup(BufferPool* pool, const Value& key) const;
+  // The offset of the row below `row_limit`, not deleted for `visible`,
+  // whose key equals `key`, if any.
+  Result<std::optional<uint64_t>> Lookup(BufferPool* pool, const Value& key, uint64_t row_limit = ~uint64_t{0},
+                                         uint64_t visible = kSeeAll) const;
   // REQUIRES: the key is not NULL and not present (checked by the caller).
   void Append(std::vector<Value> row);
   // Drops rows at and after `rows` and their keys (rollback).
   void Truncate(uint64_t rows);
 
-  bool dirty() const { return columns_.dirty(); }
+  // Marks a row deleted (pending). REQUIRES: not deleted for kSeeAll.
+  Status Delete(BufferPool* pool, uint64_t row);
+  Result<bool> IsDeleted(BufferPool* pool, uint64_t row, uint64_t visible) const;
+  // Rows below `row_limit` deleted as `visible` sees it.
+  Result<uint64_t> DeletedCount(BufferPool* pool, uint64_t row_limit, uint64_t visible) const;
+  void CommitVersions(uint64_t seq);
+  void RollbackVersions();
+  bool has_versions() const { return columns_.has_versions() || !deleted_.empty(); }
+
+  bool dirty() const { return columns_.dirty() || !deleted_.empty(); }
   struct Checkpointed {
     flatbuffers::Offset<format::ColumnStore> columns;
     PageExtent pk_index;
     uint64_t pk_entries = 0;
+    PageExtent deleted;
+    uint64_t deleted_count = 0;
   };
   Result<Checkpointed> Checkpoint(CheckpointContext* ctx) const;
   Status CollectExtents(BufferPool* pool, std::vector<PageExtent>* out) const;
-  // Checks that the index maps every key to its row and nothing else.
+  // Checks that the index maps every live key to its row and nothing else.
   Status VerifyIndex(BufferPool* pool, std::vector<std::string>* problems) const;
 
  private:
   static std::string DeltaKey(const Value& key);
+  // Rows deleted at the last checkpoint, loaded on first use.
+  Result<const std::vector<uint64_t>*> BaseDeleted(BufferPool* pool) const;
 
   ColumnStore columns_;
   uint32_t primary_key_;
   PkIndex pk_index_;
-  std::unordered_map<std::string, uint64_t> delta_keys_;
+  // Key -> rows inserted since the checkpoint (several when a key was
+  // deleted and inserted again).
+  std::unordered_map<std::string, std::vector<uint64_t>> delta_keys_;
+  PageExtent base_deleted_extent_{kInvalidPageId, 0};
+  uint64_t base_deleted_count_ = 0;
+  mutable std::mutex base_deleted_mu_;
+  mutable std::unique_ptr<std::vector<uint64_t>> base_deleted_;  // sorted
+  std::unordered_map<uint64_t, uint64_t> deleted_;  // row -> seq, since the checkpoint
+  std::vector<uint64_t> pending_deletes_;
 };
 
 enum class Direction : uint8_t { kForward = 0, kBackward = 1 };
@@ -120,19 +173,31 @@ class RelTableData {
 
   Status SetBase(const format::RelTable* base);
   uint64_t next_rel_id() const { return next_rel_id_; }
-  uint64_t num_edges() const { return num_edges_; }
+  uint64_t num_edges() const { return num_edges_; }  // including pending changes
   const ColumnStore& properties() const { return properties_; }
 
   // REQUIRES: rel_id == next_rel_id(); `row` as for ColumnStore::Append.
   void Insert(uint64_t src, uint64_t dst, uint64_t rel_id, std::vector<Value> row);
   // Drops relationships with ids at and after `next_rel_id` (rollback).
   void Truncate(uint64_t next_rel_id);
+  ColumnStore& mutable_properties() { return properties_; }
 
-  // Appends the edges of `node` in `direction` to `out`: checkpointed edges
-  // first, then newer ones in insertion order.
-  Status Neighbours(BufferPool* pool, Direction direction, uint64_t node, std::vector<CsrEdge>* out) const;
+  // Appends the edges of `node` in `direction` that `visible` sees to `out`:
+  // checkpointed edges first, then newer ones in insertion order.
+  Status Neighbours(BufferPool* pool, Direction direction, uint64_t node, std::vector<CsrEdge>* out,
+                    uint64_t visible = kSeeAll) const;
 
-  bool dirty() const { return properties_.dirty(); }
+  // Marks a relationship deleted (pending). REQUIRES: it exists, with these
+  // ends, and is not deleted for kSeeAll.
+  void Delete(uint64_t rel_id, uint64_t src, uint64_t dst);
+  bool IsDeleted(uint64_t rel_id, uint64_t visible) const;
+  // Live relationships for a reader whose mark is `next_rel_id`.
+  uint64_t CountVisible(uint64_t next_rel_id, uint64_t visible) const;
+  void CommitVersions(uint64_t seq);
+  void RollbackVersions();
+  bool has_versions() const { return properties_.has_versions() || !deleted_.empty(); }
+
+  bool dirty() const { return properties_.dirty() || !deleted_.empty(); }
   struct Checkpointed {
     flatbuffers::Offset<format::CsrDirection> forward, backward;
     flatbuffers::Offset<format::ColumnStore> properties;
@@ -152,10 +217,18 @@ class RelTableData {
   Result<flatbuffers::Offset<format::CsrDirection>> CheckpointDirection(
       CheckpointContext* ctx, const DirectionData& d, uint64_t bound_rows) const;
 
+  struct Tombstone {
+    uint64_t seq;
+    uint64_t src, dst;
+  };
+
   ColumnStore properties_;
   DirectionData directions_[2];
   uint64_t next_rel_id_ = 0;
-  uint64_t num_edges_ = 0;
+  uint64_t base_next_rel_id_ = 0;
+  uint64_t num_edges_ = 0;  // live, including the writer's pending changes
+  std::unordered_map<uint64_t, Tombstone> deleted_;  // since the checkpoint
+  std::vector<uint64_t> pending_deletes_;
 };
 
 }  // namespace ruzu
