@@ -1,8 +1,9 @@
 // One CSR node group of one direction of a relationship table, as a blob:
-//   [u64 offsets x (num_nodes + 1)][u64 neighbour offsets x num_edges]
-//   [u64 relationship ids x num_edges]
-// Node i of the group (bound node group * kNodeGroupSize + i) has the edges
-// [offsets[i], offsets[i + 1]).
+//   [offsets x (num_nodes + 1)][neighbour offsets x num_edges]
+//   [relationship ids x num_edges]
+// each section in the narrowest of 1, 2, 4 or 8 bytes per integer that holds
+// its largest value (CsrGroupMeta::widths). Node i of the group (bound node
+// group * kNodeGroupSize + i) has the edges [offsets[i], offsets[i + 1]).
 #ifndef RUZU_STORAGE_CSR_H_
 #define RUZU_STORAGE_CSR_H_
 

@@ -19,7 +19,7 @@ uint64_t GroupCount(uint64_t rows) { return (rows + kNodeGroupSize - 1) / kNodeG
 // ---------------------------------------------------------------- ColumnStore
 
 static_assert(sizeof(format::ChunkMeta) == 24, "ChunkMeta is stored raw in directories");
-static_assert(sizeof(format::CsrGroupMeta) == 24, "CsrGroupMeta is stored raw in directories");
+static_assert(sizeof(format::CsrGroupMeta) == 32, "CsrGroupMeta is stored raw in directories");
 
 namespace {
 
@@ -27,9 +27,9 @@ PageExtent ToExtent(const format::Extent* e) {
   return e == nullptr ? PageExtent{kInvalidPageId, 0} : PageExtent{e->first_page(), e->page_count()};
 }
 
-// Whether a directory of `items` 24-byte entries fits `extent`.
-bool DirectoryFits(PageExtent extent, uint64_t items) {
-  return items == 0 || (extent.first >= kFirstDataPage && FixedSectionPages(items, 24) <= extent.count);
+// Whether a directory of `items` entries of `width` bytes fits `extent`.
+bool DirectoryFits(PageExtent extent, uint64_t items, uint32_t width) {
+  return items == 0 || (extent.first >= kFirstDataPage && FixedSectionPages(items, width) <= extent.count);
 }
 
 // Writes `items` as a directory blob; frees `old` (if any) into ctx->freed.
@@ -58,7 +58,7 @@ Status ColumnStore::SetBase(const format::ColumnStore* base) {
     return Corruption("column store has " + std::to_string(base->num_columns()) + " columns, expected " +
                       std::to_string(types_.size()));
   }
-  if (base_rows_ > (uint64_t{1} << 48) || !DirectoryFits(directory_, GroupCount(base_rows_) * types_.size())) {
+  if (base_rows_ > (uint64_t{1} << 48) || !DirectoryFits(directory_, GroupCount(base_rows_) * types_.size(), sizeof(format::ChunkMeta))) {
     return Corruption("column store with " + std::to_string(base_rows_) + " rows has a directory of " +
                       std::to_string(directory_.count) + " pages");
   }
@@ -488,7 +488,7 @@ Status RelTableData::SetBase(const format::RelTable* base) {
     edges[i] = dirs[i]->num_edges();
     directions_[i].base_edges = edges[i];
     if (directions_[i].num_groups > (uint64_t{1} << 40) ||
-        !DirectoryFits(directions_[i].directory, directions_[i].num_groups)) {
+        !DirectoryFits(directions_[i].directory, directions_[i].num_groups, sizeof(format::CsrGroupMeta))) {
       return Corruption("relationship table '" + name + "': CSR directory does not fit its pages");
     }
   }
