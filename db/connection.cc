@@ -1,0 +1,327 @@
+// Connection: parses Cypher, manages the connection's explicit transaction
+// and runs statements through the query engine (query/engine.h).
+#include "db/connection.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "query/engine.h"
+#include "query/graph.h"
+#include "query/parser.h"
+#include "query/planner.h"
+
+namespace ruzu {
+
+namespace {
+
+// Adapts a Transaction to the query layer's storage interface.
+class TransactionStore : public query::GraphStore {
+ public:
+  explicit TransactionStore(Transaction* txn) : txn_(txn) {}
+
+  bool read_only() const override { return txn_->read_only(); }
+  Result<TableId> CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
+                                  const std::string& primary_key) override {
+    return txn_->CreateNodeTable(name, std::move(properties), primary_key);
+  }
+  Result<TableId> CreateRelTable(const std::string& name, const std::string& from_table, const std::string& to_table,
+                                 std::vector<PropertyDef> properties) override {
+    return txn_->CreateRelTable(name, from_table, to_table, std::move(properties));
+  }
+  Result<uint64_t> InsertNode(const std::string& table, std::vector<Value> values) override {
+    return txn_->InsertNode(table, std::move(values));
+  }
+  Result<uint64_t> InsertRel(const std::string& rel_table, const Value& from_key, const Value& to_key,
+                             std::vector<Value> properties) override {
+    return txn_->InsertRel(rel_table, from_key, to_key, std::move(properties));
+  }
+  Result<std::optional<uint64_t>> LookupNode(const std::string& table, const Value& key) override {
+    return txn_->LookupNode(table, key);
+  }
+  Result<uint64_t> CountNodes(const std::string& table) override { return txn_->CountNodes(table); }
+  Result<uint64_t> CountRels(const std::string& rel_table) override { return txn_->CountRels(rel_table); }
+  Result<std::vector<Value>> GetNode(const std::string& table, uint64_t offset) override {
+    return txn_->GetNode(table, offset);
+  }
+  Status ScanNodes(const std::string& table,
+                   const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) override {
+    return txn_->ScanNodes(table, visit);
+  }
+  Result<std::vector<query::GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
+                                                   bool forward) override {
+    ASSIGN_OR_RETURN(std::vector<Edge> edges, txn_->Neighbours(rel_table, offset, forward));
+    std::vector<query::GraphEdge> out;
+    out.reserve(edges.size());
+    for (const Edge& e : edges) out.push_back(query::GraphEdge{e.neighbour, e.rel_id});
+    return out;
+  }
+  Result<std::vector<Value>> GetRelProperties(const std::string& rel_table, uint64_t rel_id) override {
+    return txn_->GetRelProperties(rel_table, rel_id);
+  }
+
+ private:
+  Transaction* txn_;
+};
+
+// Display width of UTF-8 text (code points).
+size_t DisplayWidth(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) {
+      out.push_back(s.substr(start));
+      break;
+    }
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  if (out.size() > 1 && out.back().empty()) out.pop_back();
+  return out;
+}
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; i++) out += s;
+  return out;
+}
+
+class PreparedStatementImpl : public PreparedStatement {
+ public:
+  std::vector<std::string> parameter_names() const override { return names_; }
+
+  std::string text_;
+  std::unique_ptr<query::Statement> statement_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
+// --------------------------------------------------------------- QueryResult
+
+QueryResult::QueryResult(std::vector<std::string> names, std::vector<LogicalType> types)
+    : names_(std::move(names)), types_(std::move(types)) {}
+
+std::string QueryResult::ToString() const {
+  size_t n = names_.size();
+  if (n == 0) return "";
+  std::vector<size_t> width(n, 0);
+  std::vector<std::vector<std::vector<std::string>>> cells(rows_.size(), std::vector<std::vector<std::string>>(n));
+  for (size_t c = 0; c < n; c++) {
+    width[c] = std::max(DisplayWidth(names_[c]), DisplayWidth(LogicalTypeName(types_[c])));
+  }
+  for (size_t r = 0; r < rows_.size(); r++) {
+    for (size_t c = 0; c < n; c++) {
+      cells[r][c] = SplitLines(c < rows_[r].size() ? rows_[r][c].ToString() : "");
+      for (const std::string& line : cells[r][c]) width[c] = std::max(width[c], DisplayWidth(line));
+    }
+  }
+  auto border = [&](const char* left, const char* mid, const char* right) {
+    std::string out = left;
+    for (size_t c = 0; c < n; c++) {
+      out += Repeat("─", width[c] + 2);
+      out += c + 1 < n ? mid : right;
+    }
+    return out + "\n";
+  };
+  auto line = [&](const std::vector<std::string>& texts) {
+    std::string out = "│";
+    for (size_t c = 0; c < n; c++) {
+      out += " " + texts[c] + std::string(width[c] - DisplayWidth(texts[c]), ' ') + " │";
+    }
+    return out + "\n";
+  };
+  std::string out = border("┌", "┬", "┐");
+  out += line(names_);
+  std::vector<std::string> type_names;
+  for (LogicalType t : types_) type_names.push_back(LogicalTypeName(t));
+  out += line(type_names);
+  out += border("├", "┼", "┤");
+  for (size_t r = 0; r < rows_.size(); r++) {
+    size_t height = 1;
+    for (size_t c = 0; c < n; c++) height = std::max(height, cells[r][c].size());
+    for (size_t h = 0; h < height; h++) {
+      std::vector<std::string> texts(n);
+      for (size_t c = 0; c < n; c++) texts[c] = h < cells[r][c].size() ? cells[r][c][h] : "";
+      out += line(texts);
+    }
+  }
+  out += border("└", "┴", "┘");
+  return out;
+}
+
+// ---------------------------------------------------------------- Connection
+
+class Connection::Impl {
+ public:
+  explicit Impl(Database* db) : db_(db) {}
+
+  Result<std::unique_ptr<QueryResult>> Run(const query::Statement& statement, std::string_view text,
+                                           const std::map<std::string, Value>& parameters,
+                                           const std::atomic<bool>* interrupted, double compile_ms);
+
+  Database* db_;
+  std::unique_ptr<Transaction> txn_;  // the explicit transaction, if any
+  Catalog txn_catalog_;               // the catalog as txn_ sees it
+};
+
+Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statement& statement, std::string_view text,
+                                                           const std::map<std::string, Value>& parameters,
+                                                           const std::atomic<bool>* interrupted, double compile_ms) {
+  using query::StatementKind;
+  auto start = std::chrono::steady_clock::now();
+  auto empty = [&]() {
+    auto r = std::make_unique<QueryResult>(std::vector<std::string>{}, std::vector<LogicalType>{});
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    r->set_times(compile_ms, ms);
+    return r;
+  };
+  switch (statement.kind) {
+    case StatementKind::kBeginTransaction: {
+      if (txn_) return TransactionError("a transaction is already active on this connection");
+      bool read_only = statement.As<query::BeginTransactionStatement>().read_only;
+      ASSIGN_OR_RETURN(txn_, db_->Begin(read_only ? TransactionMode::kReadOnly : TransactionMode::kReadWrite));
+      txn_catalog_ = db_->CatalogSnapshot();
+      return empty();
+    }
+    case StatementKind::kCommit: {
+      if (!txn_) return TransactionError("COMMIT without an active transaction");
+      std::unique_ptr<Transaction> txn = std::move(txn_);
+      RETURN_IF_ERROR(txn->Commit());
+      return empty();
+    }
+    case StatementKind::kRollback: {
+      if (!txn_) return TransactionError("ROLLBACK without an active transaction");
+      txn_->Rollback();
+      txn_.reset();
+      return empty();
+    }
+    case StatementKind::kCheckpoint: {
+      if (txn_) return TransactionError("CHECKPOINT cannot run inside a transaction");
+      RETURN_IF_ERROR(db_->Checkpoint());
+      return empty();
+    }
+    default: break;
+  }
+  bool writes = query::StatementWrites(statement);
+  std::unique_ptr<Transaction> auto_txn;
+  Transaction* txn = txn_.get();
+  Catalog auto_catalog;
+  Catalog* catalog = &txn_catalog_;
+  if (txn != nullptr) {
+    if (writes && txn->read_only()) {
+      return ReadOnlyError("cannot write in a read-only transaction");
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto_txn, db_->Begin(writes ? TransactionMode::kReadWrite : TransactionMode::kReadOnly));
+    txn = auto_txn.get();
+    auto_catalog = db_->CatalogSnapshot();
+    catalog = &auto_catalog;
+  }
+  TransactionStore store(txn);
+  query::StatementContext ctx;
+  ctx.text = text;
+  ctx.store = &store;
+  ctx.catalog = catalog;
+  ctx.parameters = &parameters;
+  ctx.interrupted = interrupted;
+  Result<query::ResultTable> table = query::ExecuteStatement(statement, &ctx);
+  if (!table.ok()) {
+    if (auto_txn) {
+      auto_txn->Rollback();
+    } else if (ctx.wrote) {
+      // The storage layer cannot undo part of a transaction: a statement that
+      // failed after writing takes the whole transaction with it.
+      txn_->Rollback();
+      txn_.reset();
+      return Status(table.status().code(),
+                    table.status().message() +
+                        "\n(the statement failed after changing data; the whole transaction was rolled back)");
+    }
+    return table.status();
+  }
+  if (auto_txn) RETURN_IF_ERROR(auto_txn->Commit());
+  std::vector<LogicalType> types = table->column_types;
+  for (size_t c = 0; c < types.size(); c++) {
+    if (types[c] != LogicalType::kAny) continue;
+    for (const auto& row : table->rows) {
+      if (!row[c].is_null()) {
+        types[c] = row[c].type();
+        break;
+      }
+    }
+  }
+  auto result = std::make_unique<QueryResult>(table->column_names, types);
+  for (auto& row : table->rows) result->AddRow(std::move(row));
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result->set_times(compile_ms, ms);
+  return result;
+}
+
+Connection::Connection(Database* db) : impl_(std::make_unique<Impl>(db)) {}
+
+Connection::~Connection() {
+  if (impl_->txn_) impl_->txn_->Rollback();
+}
+
+bool Connection::in_transaction() const { return impl_->txn_ != nullptr; }
+
+Result<std::unique_ptr<QueryResult>> Connection::Query(std::string_view cypher) {
+  interrupted_ = false;
+  auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(query::StatementList statements, query::ParseCypher(cypher));
+  double parse_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (statements.empty()) {
+    return std::make_unique<QueryResult>(std::vector<std::string>{}, std::vector<LogicalType>{});
+  }
+  static const std::map<std::string, Value> kNoParameters;
+  std::unique_ptr<QueryResult> first;
+  QueryResult* last = nullptr;
+  for (const auto& statement : statements) {
+    std::vector<std::string> params = query::CollectParameters(*statement);
+    if (!params.empty()) {
+      return InvalidArgument("statement uses parameter $" + params[0] + "; use Prepare and Execute to pass values");
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<QueryResult> r, impl_->Run(*statement, cypher, kNoParameters, &interrupted_, parse_ms));
+    parse_ms = 0;
+    QueryResult* raw = r.get();
+    if (last == nullptr) {
+      first = std::move(r);
+    } else {
+      last->set_next(std::move(r));
+    }
+    last = raw;
+  }
+  return first;
+}
+
+Result<std::unique_ptr<PreparedStatement>> Connection::Prepare(std::string_view cypher) {
+  auto prepared = std::make_unique<PreparedStatementImpl>();
+  prepared->text_ = std::string(cypher);
+  ASSIGN_OR_RETURN(query::StatementList statements, query::ParseCypher(prepared->text_));
+  if (statements.size() != 1) return InvalidArgument("Prepare takes exactly one statement");
+  prepared->statement_ = std::move(statements[0]);
+  prepared->names_ = query::CollectParameters(*prepared->statement_);
+  Catalog catalog = impl_->txn_ ? impl_->txn_catalog_ : impl_->db_->CatalogSnapshot();
+  RETURN_IF_ERROR(query::CheckStatement(*prepared->statement_, prepared->text_, catalog));
+  return std::unique_ptr<PreparedStatement>(std::move(prepared));
+}
+
+Result<std::unique_ptr<QueryResult>> Connection::Execute(PreparedStatement* statement,
+                                                         const std::map<std::string, Value>& parameters) {
+  interrupted_ = false;
+  auto* prepared = dynamic_cast<PreparedStatementImpl*>(statement);
+  if (prepared == nullptr) return InvalidArgument("not a statement prepared by this library");
+  for (const std::string& name : prepared->names_) {
+    if (!parameters.count(name)) return InvalidArgument("parameter $" + name + " has no value");
+  }
+  return impl_->Run(*prepared->statement_, prepared->text_, parameters, &interrupted_, 0);
+}
+
+}  // namespace ruzu

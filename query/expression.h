@@ -1,0 +1,173 @@
+// Bound expressions (the binder's output) and their evaluation.
+//
+// A bound expression refers to columns of the row it is evaluated on by slot
+// number; properties of nodes and relationships are read through the
+// ExecContext (which caches what it fetched from the transaction). Every
+// evaluation error (division by zero, overflow, bad cast) is a Status.
+#ifndef RUZU_QUERY_EXPRESSION_H_
+#define RUZU_QUERY_EXPRESSION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "query/ast.h"
+#include "query/graph.h"
+
+namespace ruzu {
+namespace query {
+
+// Everything an executing statement needs besides its input rows.
+class ExecContext {
+ public:
+  ExecContext(GraphStore* txn, const Catalog* catalog, const std::map<std::string, Value>* params,
+              const std::atomic<bool>* interrupted)
+      : txn_(txn), catalog_(catalog), params_(params), interrupted_(interrupted) {}
+
+  GraphStore* txn() const { return txn_; }
+  const Catalog& catalog() const { return *catalog_; }
+  const std::map<std::string, Value>* params() const { return params_; }
+  Status CheckInterrupted() const;
+
+  // The property values of a node / relationship (cached; the cache is
+  // direct-mapped, so a miss just reads again).
+  Result<std::shared_ptr<const std::vector<Value>>> NodeProperties(TableId table, uint64_t offset);
+  Result<std::shared_ptr<const std::vector<Value>>> RelProperties(TableId table, uint64_t rel_id);
+  // Puts a node's values into the cache (scans have them at hand).
+  void CacheNode(TableId table, uint64_t offset, std::shared_ptr<const std::vector<Value>> values);
+  // Forgets everything cached (after writes).
+  void ClearCache();
+
+  // A whole node / relationship value with all properties.
+  Result<Value> MakeNode(const Value& id);
+  Result<Value> MakeRel(const Value& rel);
+
+ private:
+  struct Entry {
+    bool valid = false;
+    TableId table = 0;
+    uint64_t key = 0;
+    std::shared_ptr<const std::vector<Value>> values;
+  };
+  static constexpr size_t kCacheSize = 8192;
+  static size_t Slot(TableId table, uint64_t key) {
+    return (key * 0x9E3779B97F4A7C15ull + table * 0x632BE59BD9B4E019ull) >> 51;  // 13 bits
+  }
+
+  GraphStore* txn_;
+  const Catalog* catalog_;
+  const std::map<std::string, Value>* params_;
+  const std::atomic<bool>* interrupted_;
+  std::vector<Entry> node_cache_ = std::vector<Entry>(kCacheSize);
+  std::vector<Entry> rel_cache_ = std::vector<Entry>(kCacheSize);
+};
+
+enum class BoundKind {
+  kConstant,
+  kParameter,   // name
+  kSlot,        // the row's column `slot`
+  kProperty,    // property `name` of the node/relationship in children[0]
+  kNodeValue,   // the whole node whose id is children[0]
+  kRelValue,    // the whole relationship in children[0]
+  kFunction,    // function `name` (lower-case) of children
+  kAggregate,   // only inside the binder; replaced by a kSlot before execution
+  kUnary,
+  kBinary,
+  kIsNull,  // negated for IS NOT NULL
+  kList,
+  kIndex,  // children[0][children[1]]
+  kCase,   // layout as in Expression (has_case_operand/has_else)
+  kRegexConstant,  // children[0] =~ precompiled pattern (internal)
+};
+
+struct BoundExpression {
+  BoundKind kind = BoundKind::kConstant;
+  LogicalType type = LogicalType::kAny;
+  SourcePosition position;
+  Value constant;
+  std::string name;
+  int slot = -1;
+  UnaryOperator unary_op = UnaryOperator::kNot;
+  BinaryOperator binary_op = BinaryOperator::kAnd;
+  bool negated = false;
+  bool distinct = false;  // aggregates
+  bool star = false;      // count(*)
+  bool has_case_operand = false;
+  bool has_else = false;
+  std::vector<std::unique_ptr<BoundExpression>> children;
+  // kProperty: the property's index per table id (tables lacking it: absent).
+  std::map<TableId, uint32_t> property_index;
+  bool property_of_rel = false;
+
+  std::unique_ptr<BoundExpression> Clone() const;
+  // A short text for EXPLAIN.
+  std::string ToString() const;
+};
+
+using BoundExpressionPtr = std::unique_ptr<BoundExpression>;
+
+// One materialized row: a value per slot.
+using Row = std::vector<Value>;
+
+// A batch of up to kChunkCapacity rows as column vectors (one per slot;
+// slots a row does not bind yet are absent or NULL).
+constexpr size_t kChunkCapacity = 2048;
+struct DataChunk {
+  std::vector<std::vector<Value>> columns;
+  size_t num_rows = 0;
+
+  void Clear() {
+    columns.clear();
+    num_rows = 0;
+  }
+  // Makes sure `width` columns exist (new ones NULL for existing rows).
+  void EnsureWidth(size_t width) {
+    if (columns.size() < width) columns.resize(width, std::vector<Value>(num_rows));
+  }
+  // Appends row `r` of `from` (its first `from.columns.size()` slots).
+  void AppendRowFrom(const DataChunk& from, size_t r);
+  // Appends a materialized row.
+  void AppendRow(const Row& row);
+  // Sets slot `slot` of the last row.
+  void SetLast(size_t slot, Value v);
+  Row GetRow(size_t r) const;
+};
+
+// Evaluates `e` on row `row` of `chunk`.
+Result<Value> Evaluate(const BoundExpression& e, const DataChunk& chunk, size_t row, ExecContext* ctx);
+// Evaluates a predicate: true only for a non-NULL TRUE.
+Result<bool> EvaluatePredicate(const BoundExpression& e, const DataChunk& chunk, size_t row,
+                               ExecContext* ctx);
+
+// Total order used by ORDER BY, DISTINCT and grouping: numbers compare by
+// value across integer/double types; NULL sorts after everything.
+int CompareValues(const Value& a, const Value& b);
+// Equality consistent with CompareValues == 0, and a matching hash.
+bool ValuesEqual(const Value& a, const Value& b);
+size_t HashValue(const Value& v);
+struct RowHash {
+  size_t operator()(const Row& r) const;
+};
+struct RowEqual {
+  bool operator()(const Row& a, const Row& b) const;
+};
+
+bool IsIntegerType(LogicalType t);
+bool IsNumericType(LogicalType t);
+
+// Result type and validity of a built-in scalar function; unknown names and
+// wrong argument counts/types are errors (message without position).
+Result<LogicalType> ScalarFunctionType(const std::string& lower_name,
+                                       const std::vector<LogicalType>& args);
+bool IsAggregateFunction(const std::string& lower_name);
+
+}  // namespace query
+}  // namespace ruzu
+
+#endif  // RUZU_QUERY_EXPRESSION_H_

@@ -1,0 +1,61 @@
+// The storage a query runs against: one transaction's view of the graph.
+//
+// The query layer sits below db/ (which owns Database and Transaction), so it
+// reaches storage through this interface; db/connection.cc adapts a
+// ruzu::Transaction to it. Methods mirror Transaction's (see db/database.h).
+#ifndef RUZU_QUERY_GRAPH_H_
+#define RUZU_QUERY_GRAPH_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "common/types.h"
+
+namespace ruzu {
+namespace query {
+
+// One edge seen from a node: the node at the other end and the edge's id.
+struct GraphEdge {
+  uint64_t neighbour = 0;
+  uint64_t rel_id = 0;
+};
+
+class GraphStore {
+ public:
+  virtual ~GraphStore() = default;
+
+  virtual bool read_only() const = 0;
+
+  // Schema changes (read-write only).
+  virtual Result<TableId> CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
+                                          const std::string& primary_key) = 0;
+  virtual Result<TableId> CreateRelTable(const std::string& name, const std::string& from_table,
+                                         const std::string& to_table,
+                                         std::vector<PropertyDef> properties) = 0;
+
+  // Writes (read-write only).
+  virtual Result<uint64_t> InsertNode(const std::string& table, std::vector<Value> values) = 0;
+  virtual Result<uint64_t> InsertRel(const std::string& rel_table, const Value& from_key,
+                                     const Value& to_key, std::vector<Value> properties) = 0;
+
+  // Reads.
+  virtual Result<std::optional<uint64_t>> LookupNode(const std::string& table, const Value& key) = 0;
+  virtual Result<uint64_t> CountNodes(const std::string& table) = 0;
+  virtual Result<uint64_t> CountRels(const std::string& rel_table) = 0;
+  virtual Result<std::vector<Value>> GetNode(const std::string& table, uint64_t offset) = 0;
+  virtual Status ScanNodes(const std::string& table,
+                           const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) = 0;
+  virtual Result<std::vector<GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
+                                                    bool forward) = 0;
+  virtual Result<std::vector<Value>> GetRelProperties(const std::string& rel_table, uint64_t rel_id) = 0;
+};
+
+}  // namespace query
+}  // namespace ruzu
+
+#endif  // RUZU_QUERY_GRAPH_H_

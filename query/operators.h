@@ -1,0 +1,424 @@
+// Physical operators of the executor.
+//
+// Operators form a tree and are pulled: Next() fills a DataChunk (column
+// vectors of up to kChunkCapacity rows) and returns false when exhausted.
+// Every row of a query part has the same slot layout (decided by the
+// planner); an operator that binds a variable writes its slot and copies the
+// others. Operators count the rows they produce and the time spent (for
+// PROFILE).
+#ifndef RUZU_QUERY_OPERATORS_H_
+#define RUZU_QUERY_OPERATORS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "query/expression.h"
+
+namespace ruzu {
+namespace query {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+
+  // Clears `out` and fills it with the next batch; false when done (then
+  // `out` is empty).
+  Result<bool> Next(DataChunk* out, ExecContext* ctx);
+  // Starts over (for operators re-run per input row by Optional).
+  virtual void Reset();
+
+  // One line for EXPLAIN ("Filter (p.age > 30)").
+  virtual std::string Describe() const = 0;
+  const std::vector<std::unique_ptr<Operator>>& children() const { return children_; }
+
+  uint64_t rows_out() const { return rows_out_; }
+  double elapsed_ms() const { return elapsed_ns_ / 1e6; }
+
+ protected:
+  virtual Result<bool> DoNext(DataChunk* out, ExecContext* ctx) = 0;
+  Operator* child(size_t i = 0) const { return children_[i].get(); }
+
+  std::vector<std::unique_ptr<Operator>> children_;
+
+ private:
+  uint64_t rows_out_ = 0;
+  int64_t elapsed_ns_ = 0;
+};
+
+using OperatorPtr = std::unique_ptr<Operator>;
+
+// EXPLAIN text: one operator per line, children indented; with `profile`,
+// rows and time per operator.
+std::string PlanToString(const Operator& root, bool profile);
+
+// Emits one empty row.
+class SingleRow : public Operator {
+ public:
+  std::string Describe() const override { return "SingleRow"; }
+  void Reset() override { done_ = false; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  bool done_ = false;
+};
+
+// Emits the one row it was given (the input row of an Optional's inner plan).
+class Argument : public Operator {
+ public:
+  std::string Describe() const override { return "Argument"; }
+  void Reset() override { done_ = false; }
+  void Set(Row row) { row_ = std::move(row); done_ = false; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Row row_;
+  bool done_ = true;
+};
+
+// Fixed rows (CALL table functions).
+class ValuesScan : public Operator {
+ public:
+  ValuesScan(std::string description, std::vector<Row> rows)
+      : description_(std::move(description)), rows_(std::move(rows)) {}
+  std::string Describe() const override { return description_; }
+  void Reset() override { next_ = 0; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::string description_;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+// For each input row, every node of `tables` passing `filter` (which reads
+// only this node) bound to `slot`.
+class NodeScan : public Operator {
+ public:
+  NodeScan(OperatorPtr input, int slot, std::string variable, std::vector<TableId> tables,
+           BoundExpressionPtr filter);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Status Materialize(ExecContext* ctx);
+
+  int slot_;
+  std::string variable_;
+  std::vector<TableId> tables_;
+  BoundExpressionPtr filter_;
+  bool materialized_ = false;
+  std::vector<std::pair<Value, std::shared_ptr<const std::vector<Value>>>> nodes_;
+  DataChunk input_;
+  size_t input_row_ = 0;
+  size_t node_pos_ = 0;
+  bool input_done_ = false;
+};
+
+// For each input row, the node of `table` whose primary key equals `key`.
+class IndexLookup : public Operator {
+ public:
+  IndexLookup(OperatorPtr input, int slot, std::string variable, TableId table, BoundExpressionPtr key,
+              BoundExpressionPtr filter);
+  std::string Describe() const override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  int slot_;
+  std::string variable_;
+  TableId table_;
+  BoundExpressionPtr key_;
+  BoundExpressionPtr filter_;
+};
+
+// One way to follow a relationship table from a bound node.
+struct ExtendStep {
+  TableId rel_table = 0;
+  bool forward = true;      // storage direction: from FROM to TO
+  TableId from_table = 0;   // table of the bound node
+  TableId to_table = 0;     // table of the other end
+};
+
+// For each input row, the relationships of the node in `from_slot` (along
+// `steps`) whose far end is in an allowed table: binds `rel_slot` and
+// `to_slot`, or, when `to_bound`, keeps only edges reaching the node already
+// in `to_slot`. `rel_filter` / `node_filter` read the new bindings.
+class Extend : public Operator {
+ public:
+  Extend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
+         bool to_bound, std::vector<ExtendStep> steps, BoundExpressionPtr rel_filter,
+         BoundExpressionPtr node_filter);
+  std::string Describe() const override { return description_; }
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::string description_;
+  int from_slot_, rel_slot_, to_slot_;
+  bool to_bound_;
+  std::vector<ExtendStep> steps_;
+  BoundExpressionPtr rel_filter_, node_filter_;
+  DataChunk input_;
+  size_t input_row_ = 0;
+  bool input_done_ = false;
+  // Pending edges of the current input row.
+  std::vector<Value> pending_rels_;
+  std::vector<Value> pending_nodes_;
+  size_t pending_pos_ = 0;
+  bool have_current_ = false;
+};
+
+// Variable-length extend (`-[:R*min..max]->`): every walk of min..max hops
+// from the node in `from_slot` along `steps` (a hop may follow any step whose
+// from_table is the current node's table) whose edges all pass
+// `edge_filter` (evaluated with the edge in `rel_slot`); binds `to_slot` to
+// the walk's end (or, when `to_bound`, keeps walks ending at it), one row per
+// walk. The end must be in `to_tables`.
+class VarLengthExtend : public Operator {
+ public:
+  VarLengthExtend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
+                  bool to_bound, std::vector<ExtendStep> steps, std::vector<TableId> to_tables, int64_t min_hops,
+                  int64_t max_hops, BoundExpressionPtr edge_filter);
+  std::string Describe() const override { return description_; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Status Walk(const DataChunk& input, size_t row, const Value& node, int64_t depth, DataChunk* out,
+              ExecContext* ctx);
+
+  std::string description_;
+  int from_slot_, rel_slot_, to_slot_;
+  bool to_bound_;
+  std::vector<ExtendStep> steps_;
+  std::vector<TableId> to_tables_;
+  int64_t min_hops_, max_hops_;
+  BoundExpressionPtr edge_filter_;
+};
+
+class Filter : public Operator {
+ public:
+  Filter(OperatorPtr input, BoundExpressionPtr predicate);
+  std::string Describe() const override { return "Filter " + predicate_->ToString(); }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  BoundExpressionPtr predicate_;
+};
+
+// Output columns = `expressions` evaluated on each input row.
+class Projection : public Operator {
+ public:
+  Projection(OperatorPtr input, std::vector<BoundExpressionPtr> expressions);
+  std::string Describe() const override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::vector<BoundExpressionPtr> expressions_;
+};
+
+// One aggregate: function name (count/sum/avg/min/max/collect), argument
+// (null for count(*)), DISTINCT.
+struct AggregateSpec {
+  std::string function;
+  BoundExpressionPtr argument;
+  bool distinct = false;
+  LogicalType type = LogicalType::kAny;
+};
+
+// Groups by `keys`; output columns = keys then aggregates.
+class HashAggregate : public Operator {
+ public:
+  HashAggregate(OperatorPtr input, std::vector<BoundExpressionPtr> keys, std::vector<AggregateSpec> aggregates);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  struct State {
+    int64_t count = 0;
+    Value value;  // sum/min/max accumulator
+    double dsum = 0;
+    bool has_value = false;
+    std::vector<Value> items;  // collect
+    std::unique_ptr<std::unordered_set<Row, RowHash, RowEqual>> seen;  // DISTINCT
+  };
+  Status Consume(ExecContext* ctx);
+  Status Update(State* s, const AggregateSpec& spec, const Value& v);
+  Value Finish(const State& s, const AggregateSpec& spec) const;
+
+  std::vector<BoundExpressionPtr> keys_;
+  std::vector<AggregateSpec> aggregates_;
+  bool consumed_ = false;
+  std::vector<Row> output_;
+  size_t next_ = 0;
+};
+
+// Drops duplicate rows (all columns).
+class Distinct : public Operator {
+ public:
+  explicit Distinct(OperatorPtr input);
+  std::string Describe() const override { return "Distinct"; }
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::unordered_set<Row, RowHash, RowEqual> seen_;
+};
+
+struct SortKey {
+  int slot = 0;
+  bool descending = false;
+};
+
+// Sorts by slots (NULLs last in either direction); keeps only the first
+// `limit` rows when limit >= 0 (top-k).
+class OrderBy : public Operator {
+ public:
+  OrderBy(OperatorPtr input, std::vector<SortKey> keys, std::string description, int64_t limit);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::vector<SortKey> keys_;
+  std::string description_;
+  int64_t limit_;
+  bool sorted_ = false;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+// SKIP `skip` then at most `limit` rows (-1: no limit).
+class SkipLimit : public Operator {
+ public:
+  SkipLimit(OperatorPtr input, int64_t skip, int64_t limit);
+  std::string Describe() const override;
+  void Reset() override { seen_ = 0; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  int64_t skip_, limit_;
+  int64_t seen_ = 0;
+};
+
+// Each item of the list `expression` in `slot`, one row per item.
+class Unwind : public Operator {
+ public:
+  Unwind(OperatorPtr input, BoundExpressionPtr expression, int slot);
+  std::string Describe() const override { return "Unwind " + expression_->ToString(); }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  BoundExpressionPtr expression_;
+  int slot_;
+};
+
+// OPTIONAL MATCH: for each input row, runs `inner` (whose leaf is
+// `argument`) and emits its rows, or the input row with `new_slots` NULL.
+class Optional : public Operator {
+ public:
+  Optional(OperatorPtr input, OperatorPtr inner, Argument* argument, std::vector<int> new_slots);
+  std::string Describe() const override { return "Optional"; }
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Argument* argument_;
+  std::vector<int> new_slots_;
+  DataChunk input_;
+  size_t input_row_ = 0;
+  bool input_done_ = false;
+};
+
+// Rows of every child in turn (they have the same columns).
+class UnionAll : public Operator {
+ public:
+  explicit UnionAll(std::vector<OperatorPtr> inputs);
+  std::string Describe() const override { return "UnionAll"; }
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  size_t current_ = 0;
+};
+
+// CREATE of nodes and relationships, once per input row. Consumes all input
+// first and checks every new row (types, primary keys, endpoints) before
+// writing anything, so a failing CREATE writes nothing.
+struct NodeCreateSpec {
+  int slot = 0;
+  std::string variable;
+  TableId table = 0;
+  // Value expression per property (null: NULL).
+  std::vector<BoundExpressionPtr> values;
+};
+struct RelCreateSpec {
+  int slot = 0;
+  TableId table = 0;
+  int from_slot = 0, to_slot = 0;
+  std::vector<BoundExpressionPtr> values;
+};
+class Create : public Operator {
+ public:
+  Create(OperatorPtr input, std::vector<NodeCreateSpec> nodes, std::vector<RelCreateSpec> rels,
+         bool* wrote);
+  std::string Describe() const override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Status Run(ExecContext* ctx);
+
+  std::vector<NodeCreateSpec> nodes_;
+  std::vector<RelCreateSpec> rels_;
+  bool* wrote_;
+  bool done_ = false;
+  std::vector<Row> output_;
+  size_t next_ = 0;
+};
+
+}  // namespace query
+}  // namespace ruzu
+
+#endif  // RUZU_QUERY_OPERATORS_H_

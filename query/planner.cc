@@ -1,0 +1,1694 @@
+#include "query/planner.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace ruzu {
+namespace query {
+
+Status BinderError(std::string_view text, const SourcePosition& position, const std::string& message,
+                   StatusCode code) {
+  Status s = MakeSyntaxError(text, position, message, code);
+  std::string m = s.message();
+  const std::string kPrefix = "Parser error";
+  if (m.compare(0, kPrefix.size(), kPrefix) == 0) m = "Binder error" + m.substr(kPrefix.size());
+  return Status(code, m);
+}
+
+namespace {
+
+// ----------------------------------------------------------- AST helpers
+
+void WalkExpression(const Expression& e, const std::function<void(const Expression&)>& f) {
+  f(e);
+  for (const auto& c : e.children) WalkExpression(*c, f);
+}
+
+bool ContainsAggregate(const Expression& e) {
+  bool found = false;
+  WalkExpression(e, [&](const Expression& x) {
+    if (x.kind == ExpressionKind::kFunctionCall && IsAggregateFunction(ToLowerAscii(x.name))) found = true;
+  });
+  return found;
+}
+
+std::set<std::string> ReferencedVariables(const Expression& e) {
+  std::set<std::string> out;
+  WalkExpression(e, [&](const Expression& x) {
+    if (x.kind == ExpressionKind::kVariable) out.insert(x.name);
+  });
+  return out;
+}
+
+void CollectParams(const Expression* e, std::set<std::string>* out) {
+  if (e == nullptr) return;
+  WalkExpression(*e, [&](const Expression& x) {
+    if (x.kind == ExpressionKind::kParameter) out->insert(x.name);
+  });
+}
+
+void CollectPatternParams(const PathPattern& p, std::set<std::string>* out) {
+  for (const auto& n : p.nodes) {
+    for (const auto& kv : n.properties) CollectParams(kv.second.get(), out);
+  }
+  for (const auto& r : p.rels) {
+    for (const auto& kv : r.properties) CollectParams(kv.second.get(), out);
+    CollectParams(r.filter_where.get(), out);
+  }
+}
+
+void CollectBodyParams(const ProjectionBody& b, std::set<std::string>* out) {
+  for (const auto& i : b.items) CollectParams(i.expression.get(), out);
+  for (const auto& i : b.order_by) CollectParams(i.expression.get(), out);
+  CollectParams(b.skip.get(), out);
+  CollectParams(b.limit.get(), out);
+}
+
+void CollectStatementParams(const Statement& s, std::set<std::string>* out) {
+  if (s.kind == StatementKind::kExplain) {
+    CollectStatementParams(*s.As<ExplainStatement>().statement, out);
+    return;
+  }
+  if (s.kind != StatementKind::kQuery) return;
+  for (const SingleQuery& q : s.As<QueryStatement>().parts) {
+    for (const auto& c : q.clauses) {
+      switch (c->kind) {
+        case ClauseKind::kMatch: {
+          const auto& m = c->As<MatchClause>();
+          for (const auto& p : m.patterns) CollectPatternParams(p, out);
+          CollectParams(m.where.get(), out);
+          break;
+        }
+        case ClauseKind::kUnwind: CollectParams(c->As<UnwindClause>().expression.get(), out); break;
+        case ClauseKind::kWith:
+          CollectBodyParams(c->As<WithClause>().body, out);
+          CollectParams(c->As<WithClause>().where.get(), out);
+          break;
+        case ClauseKind::kReturn: CollectBodyParams(c->As<ReturnClause>().body, out); break;
+        case ClauseKind::kCreate:
+          for (const auto& p : c->As<CreateClause>().patterns) CollectPatternParams(p, out);
+          break;
+        case ClauseKind::kMerge: CollectPatternParams(c->As<MergeClause>().pattern, out); break;
+        case ClauseKind::kSet:
+          for (const auto& i : c->As<SetClause>().items) CollectParams(i.value.get(), out);
+          break;
+        case ClauseKind::kDelete:
+          for (const auto& e : c->As<DeleteClause>().expressions) CollectParams(e.get(), out);
+          break;
+        case ClauseKind::kCall: CollectParams(c->As<CallClause>().call.get(), out); break;
+      }
+    }
+  }
+}
+
+BoundExpressionPtr MakeConstant(Value v, LogicalType type) {
+  auto e = std::make_unique<BoundExpression>();
+  e->kind = BoundKind::kConstant;
+  e->constant = std::move(v);
+  e->type = type;
+  return e;
+}
+
+BoundExpressionPtr MakeSlot(int slot, LogicalType type, std::string name) {
+  auto e = std::make_unique<BoundExpression>();
+  e->kind = BoundKind::kSlot;
+  e->slot = slot;
+  e->type = type;
+  e->name = std::move(name);
+  return e;
+}
+
+BoundExpressionPtr MakeAnd(BoundExpressionPtr a, BoundExpressionPtr b) {
+  if (!a) return b;
+  if (!b) return a;
+  auto e = std::make_unique<BoundExpression>();
+  e->kind = BoundKind::kBinary;
+  e->binary_op = BinaryOperator::kAnd;
+  e->type = LogicalType::kBool;
+  e->children.push_back(std::move(a));
+  e->children.push_back(std::move(b));
+  return e;
+}
+
+// Strips the whole-node / whole-relationship wrapper (id or rel slot).
+const BoundExpression& Unwrapped(const BoundExpression& e) {
+  if (e.kind == BoundKind::kNodeValue || e.kind == BoundKind::kRelValue) return *e.children[0];
+  return e;
+}
+BoundExpressionPtr Unwrap(BoundExpressionPtr e) {
+  if (e->kind == BoundKind::kNodeValue || e->kind == BoundKind::kRelValue) return std::move(e->children[0]);
+  return e;
+}
+
+bool Castable(LogicalType from, LogicalType to) {
+  if (from == to || from == LogicalType::kAny) return true;
+  if (IsIntegerType(from) && IsNumericType(to)) return true;
+  if ((from == LogicalType::kDouble || from == LogicalType::kFloat) &&
+      (to == LogicalType::kDouble || to == LogicalType::kFloat)) {
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- scopes
+
+enum class VarKind { kNode, kRel, kValue };
+
+// Upper bound of `*min..max` (and the default when max is omitted), as KuzuDB.
+constexpr int64_t kMaxVarLengthHops = 30;
+
+struct Variable {
+  VarKind kind = VarKind::kValue;
+  int slot = 0;
+  LogicalType type = LogicalType::kAny;
+  std::vector<TableId> tables;  // node / rel candidates
+  bool anonymous = false;
+};
+
+struct Scope {
+  std::map<std::string, Variable> vars;
+  std::vector<std::string> order;  // names in binding order (for RETURN *)
+  int next_slot = 0;
+
+  const Variable* Find(const std::string& name) const {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : &it->second;
+  }
+  Variable* Add(const std::string& name, Variable v) {
+    v.slot = next_slot++;
+    order.push_back(name);
+    return &(vars[name] = std::move(v));
+  }
+};
+
+// Aggregates found while binding a projection item.
+struct AggregateCollector {
+  std::vector<AggregateSpec> specs;
+  std::vector<std::string> texts;  // for reuse of identical aggregates
+  int first_slot = 0;
+};
+
+// A predicate waiting until the variables it reads are bound.
+struct Conjunct {
+  BoundExpressionPtr expr;
+  std::set<std::string> vars;
+};
+
+class Planner {
+ public:
+  Planner(std::string_view text, const Catalog& catalog, const std::map<std::string, Value>& params,
+          GraphStore* store, bool* wrote)
+      : text_(text), catalog_(catalog), params_(params), store_(store), wrote_(wrote) {}
+
+  Result<PlannedQuery> Plan(const QueryStatement& q);
+
+ private:
+  Status Error(const SourcePosition& pos, const std::string& message,
+               StatusCode code = StatusCode::kInvalidArgument) const {
+    return BinderError(text_, pos, message, code);
+  }
+
+  Result<PlannedQuery> PlanSingle(const SingleQuery& q);
+  Status PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope);
+  Status PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
+                      OperatorPtr* plan, Scope* scope);
+  Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
+  // WITH / RETURN. For RETURN fills names/types.
+  Status PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
+                        const SourcePosition& pos, OperatorPtr* plan, Scope* scope, PlannedQuery* out);
+  Status PlanCall(const CallClause& c, OperatorPtr* plan, Scope* scope);
+  Result<int64_t> ConstantInt(const Expression& e, const char* what);
+
+  Result<BoundExpressionPtr> Bind(const Expression& e, const Scope& scope, AggregateCollector* aggs);
+  Result<BoundExpressionPtr> BindFunction(const Expression& e, const Scope& scope, AggregateCollector* aggs);
+  Result<BoundExpressionPtr> BindProperty(const Expression& e, const Scope& scope, AggregateCollector* aggs);
+
+  Result<std::vector<TableId>> ResolveTables(const std::vector<std::string>& names, TableKind kind,
+                                             const SourcePosition& pos) const;
+  std::string TableName(TableId id) const {
+    const TableSchema* s = catalog_.GetTable(id);
+    return s == nullptr ? "?" : s->name;
+  }
+
+  std::string_view text_;
+  const Catalog& catalog_;
+  const std::map<std::string, Value>& params_;
+  GraphStore* store_;
+  bool* wrote_;
+  int anon_counter_ = 0;
+  bool writes_ = false;
+};
+
+// -------------------------------------------------------------- binding
+
+Result<std::vector<TableId>> Planner::ResolveTables(const std::vector<std::string>& names, TableKind kind,
+                                                    const SourcePosition& pos) const {
+  std::vector<TableId> out;
+  if (names.empty()) {
+    for (const TableSchema* t : catalog_.Tables()) {
+      if (t->kind == kind) out.push_back(t->id);
+    }
+    return out;
+  }
+  for (const std::string& n : names) {
+    const TableSchema* t = catalog_.FindTable(n);
+    if (t == nullptr) return Error(pos, "table " + n + " does not exist", StatusCode::kNotFound);
+    if (t->kind != kind) {
+      return Error(pos, t->name + " is a " + (t->is_node() ? "node" : "relationship") + " table, expected a " +
+                            (kind == TableKind::kNode ? "node" : "relationship") + " table");
+    }
+    if (std::find(out.begin(), out.end(), t->id) == out.end()) out.push_back(t->id);
+  }
+  return out;
+}
+
+Result<BoundExpressionPtr> Planner::BindProperty(const Expression& e, const Scope& scope,
+                                                 AggregateCollector* aggs) {
+  ASSIGN_OR_RETURN(BoundExpressionPtr owner, Bind(*e.children[0], scope, aggs));
+  owner = Unwrap(std::move(owner));
+  auto out = std::make_unique<BoundExpression>();
+  out->kind = BoundKind::kProperty;
+  out->position = e.position;
+  out->name = e.name;
+  if (owner->type == LogicalType::kInternalId || owner->type == LogicalType::kRel) {
+    // Candidate tables of the variable.
+    std::vector<TableId> tables;
+    std::string var_name = owner->name;
+    if (owner->kind == BoundKind::kSlot) {
+      const Variable* v = scope.Find(owner->name);
+      if (v != nullptr) tables = v->tables;
+    }
+    if (tables.empty()) {
+      for (const TableSchema* t : catalog_.Tables()) {
+        if (t->is_rel() == (owner->type == LogicalType::kRel)) tables.push_back(t->id);
+      }
+    }
+    LogicalType type = LogicalType::kAny;
+    bool first = true;
+    for (TableId t : tables) {
+      const TableSchema* schema = catalog_.GetTable(t);
+      if (schema == nullptr) continue;
+      auto idx = schema->FindProperty(e.name);
+      if (!idx) continue;
+      out->property_index[t] = *idx;
+      LogicalType pt = schema->properties[*idx].type;
+      if (first) type = pt;
+      else if (type != pt) type = LogicalType::kAny;
+      first = false;
+    }
+    if (out->property_index.empty()) {
+      return Error(e.position, "cannot find property " + e.name + " for " +
+                                   (var_name.empty() ? ToString(*e.children[0]) : var_name),
+                   StatusCode::kNotFound);
+    }
+    out->type = type;
+    out->property_of_rel = owner->type == LogicalType::kRel;
+  } else if (owner->type == LogicalType::kNode || owner->type == LogicalType::kAny) {
+    out->type = LogicalType::kAny;
+  } else {
+    return Error(e.position, std::string("cannot read property ") + e.name + " of a " +
+                                 LogicalTypeName(owner->type) + " value");
+  }
+  out->children.push_back(std::move(owner));
+  return out;
+}
+
+Result<BoundExpressionPtr> Planner::BindFunction(const Expression& e, const Scope& scope, AggregateCollector* aggs) {
+  std::string name = ToLowerAscii(e.name);
+  if (IsAggregateFunction(name)) {
+    if (aggs == nullptr) {
+      return Error(e.position, "aggregate function " + name + " is not allowed here");
+    }
+    AggregateSpec spec;
+    spec.function = name;
+    spec.distinct = e.distinct;
+    if (e.star) {
+      if (name != "count") return Error(e.position, name + "(*) is not a function; only count(*)");
+      spec.type = LogicalType::kInt64;
+    } else {
+      if (e.children.size() != 1) {
+        return Error(e.position, "aggregate function " + name + " takes 1 argument, not " +
+                                     std::to_string(e.children.size()));
+      }
+      if (ContainsAggregate(*e.children[0])) {
+        return Error(e.children[0]->position, "aggregate functions cannot be nested");
+      }
+      ASSIGN_OR_RETURN(spec.argument, Bind(*e.children[0], scope, nullptr));
+      LogicalType t = spec.argument->type;
+      if (name == "count") {
+        spec.type = LogicalType::kInt64;
+        // count(n) counts node ids, not whole nodes.
+        spec.argument = Unwrap(std::move(spec.argument));
+      } else if (name == "sum") {
+        if (t != LogicalType::kAny && !IsNumericType(t)) {
+          return Error(e.position, std::string("sum expects a number, not ") + LogicalTypeName(t));
+        }
+        spec.type = IsIntegerType(t) ? LogicalType::kInt64 : LogicalType::kDouble;
+      } else if (name == "avg") {
+        if (t != LogicalType::kAny && !IsNumericType(t)) {
+          return Error(e.position, std::string("avg expects a number, not ") + LogicalTypeName(t));
+        }
+        spec.type = LogicalType::kDouble;
+      } else if (name == "collect") {
+        spec.type = LogicalType::kList;
+      } else {
+        spec.type = t;
+      }
+    }
+    std::string key = ToString(e);
+    int index = -1;
+    for (size_t i = 0; i < aggs->texts.size(); i++) {
+      if (aggs->texts[i] == key) index = static_cast<int>(i);
+    }
+    LogicalType type = spec.type;
+    if (index < 0) {
+      index = static_cast<int>(aggs->specs.size());
+      aggs->specs.push_back(std::move(spec));
+      aggs->texts.push_back(key);
+    }
+    return MakeSlot(aggs->first_slot + index, type, key);
+  }
+  auto out = std::make_unique<BoundExpression>();
+  out->kind = BoundKind::kFunction;
+  out->position = e.position;
+  out->name = name;
+  if (e.star) return Error(e.position, "function " + name + " does not take *");
+  std::vector<LogicalType> types;
+  for (const auto& c : e.children) {
+    ASSIGN_OR_RETURN(BoundExpressionPtr arg, Bind(*c, scope, aggs));
+    if (name == "id" || name == "label") arg = Unwrap(std::move(arg));
+    types.push_back(arg->type);
+    out->children.push_back(std::move(arg));
+  }
+  Result<LogicalType> type = ScalarFunctionType(name, types);
+  if (!type.ok()) return Error(e.position, type.status().message(), type.status().code());
+  out->type = *type;
+  if (name == "label" || name == "id") {
+    // label()/id() of a node: the slot holds the INTERNAL_ID.
+  }
+  return out;
+}
+
+Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope, AggregateCollector* aggs) {
+  switch (e.kind) {
+    case ExpressionKind::kLiteral: {
+      BoundExpressionPtr out;
+      switch (e.literal_kind) {
+        case LiteralKind::kNull: out = MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny); break;
+        case LiteralKind::kBool: out = MakeConstant(Value::Bool(e.bool_value), LogicalType::kBool); break;
+        case LiteralKind::kInteger: out = MakeConstant(Value::Int64(e.int_value), LogicalType::kInt64); break;
+        case LiteralKind::kDouble: out = MakeConstant(Value::Double(e.double_value), LogicalType::kDouble); break;
+        case LiteralKind::kString: out = MakeConstant(Value::String(e.string_value), LogicalType::kString); break;
+      }
+      out->position = e.position;
+      return out;
+    }
+    case ExpressionKind::kParameter: {
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kParameter;
+      out->name = e.name;
+      out->position = e.position;
+      auto it = params_.find(e.name);
+      out->type = it == params_.end() || it->second.is_null() ? LogicalType::kAny : it->second.type();
+      return out;
+    }
+    case ExpressionKind::kVariable: {
+      const Variable* v = scope.Find(e.name);
+      if (v == nullptr || v->anonymous) {
+        return Error(e.position, "variable " + e.name + " is not in scope", StatusCode::kNotFound);
+      }
+      if (v->kind == VarKind::kNode) {
+        auto out = std::make_unique<BoundExpression>();
+        out->kind = BoundKind::kNodeValue;
+        out->type = LogicalType::kNode;
+        out->position = e.position;
+        out->name = e.name;
+        out->children.push_back(MakeSlot(v->slot, LogicalType::kInternalId, e.name));
+        return out;
+      }
+      if (v->kind == VarKind::kRel) {
+        auto out = std::make_unique<BoundExpression>();
+        out->kind = BoundKind::kRelValue;
+        out->type = LogicalType::kRel;
+        out->position = e.position;
+        out->name = e.name;
+        out->children.push_back(MakeSlot(v->slot, LogicalType::kRel, e.name));
+        return out;
+      }
+      auto out = MakeSlot(v->slot, v->type, e.name);
+      out->position = e.position;
+      return out;
+    }
+    case ExpressionKind::kProperty: return BindProperty(e, scope, aggs);
+    case ExpressionKind::kFunctionCall: return BindFunction(e, scope, aggs);
+    case ExpressionKind::kUnary: {
+      ASSIGN_OR_RETURN(BoundExpressionPtr c, Bind(*e.children[0], scope, aggs));
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kUnary;
+      out->unary_op = e.unary_op;
+      out->position = e.position;
+      if (e.unary_op == UnaryOperator::kNot) {
+        if (c->type != LogicalType::kBool && c->type != LogicalType::kAny) {
+          return Error(e.position, std::string("NOT expects a BOOL, not ") + LogicalTypeName(c->type));
+        }
+        out->type = LogicalType::kBool;
+      } else {
+        if (!IsNumericType(c->type) && c->type != LogicalType::kAny) {
+          return Error(e.position, std::string("unary ") + UnaryOperatorName(e.unary_op) + " expects a number, not " +
+                                       LogicalTypeName(c->type));
+        }
+        out->type = IsIntegerType(c->type) ? LogicalType::kInt64 : c->type;
+        if (c->type == LogicalType::kFloat) out->type = LogicalType::kDouble;
+      }
+      out->children.push_back(std::move(c));
+      return out;
+    }
+    case ExpressionKind::kBinary: {
+      ASSIGN_OR_RETURN(BoundExpressionPtr a, Bind(*e.children[0], scope, aggs));
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e.children[1], scope, aggs));
+      BinaryOperator op = e.binary_op;
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kBinary;
+      out->binary_op = op;
+      out->position = e.position;
+      LogicalType ta = a->type, tb = b->type;
+      bool any = ta == LogicalType::kAny || tb == LogicalType::kAny;
+      auto mismatch = [&]() {
+        return Error(e.position, std::string("type mismatch: cannot apply ") + BinaryOperatorName(op) + " to " +
+                                     LogicalTypeName(ta) + " and " + LogicalTypeName(tb));
+      };
+      switch (op) {
+        case BinaryOperator::kAnd:
+        case BinaryOperator::kOr:
+        case BinaryOperator::kXor:
+          if ((ta != LogicalType::kBool && ta != LogicalType::kAny) ||
+              (tb != LogicalType::kBool && tb != LogicalType::kAny)) {
+            return mismatch();
+          }
+          out->type = LogicalType::kBool;
+          break;
+        case BinaryOperator::kEqual:
+        case BinaryOperator::kNotEqual:
+        case BinaryOperator::kLess:
+        case BinaryOperator::kLessEqual:
+        case BinaryOperator::kGreater:
+        case BinaryOperator::kGreaterEqual: {
+          a = Unwrap(std::move(a));
+          b = Unwrap(std::move(b));
+          ta = a->type;
+          tb = b->type;
+          any = ta == LogicalType::kAny || tb == LogicalType::kAny;
+          bool ok = any || ta == tb || (IsNumericType(ta) && IsNumericType(tb));
+          if (!ok) return mismatch();
+          out->type = LogicalType::kBool;
+          break;
+        }
+        case BinaryOperator::kIn:
+          if (!any && tb != LogicalType::kList) return mismatch();
+          out->type = LogicalType::kBool;
+          break;
+        case BinaryOperator::kStartsWith:
+        case BinaryOperator::kEndsWith:
+        case BinaryOperator::kContains:
+        case BinaryOperator::kRegexMatch:
+          if ((ta != LogicalType::kString && ta != LogicalType::kAny) ||
+              (tb != LogicalType::kString && tb != LogicalType::kAny)) {
+            return mismatch();
+          }
+          out->type = LogicalType::kBool;
+          break;
+        default:
+          if (op == BinaryOperator::kAdd && (ta == LogicalType::kString || tb == LogicalType::kString)) {
+            if ((ta != LogicalType::kString && ta != LogicalType::kAny) ||
+                (tb != LogicalType::kString && tb != LogicalType::kAny)) {
+              return mismatch();
+            }
+            out->type = LogicalType::kString;
+            break;
+          }
+          if ((!IsNumericType(ta) && ta != LogicalType::kAny) || (!IsNumericType(tb) && tb != LogicalType::kAny)) {
+            return mismatch();
+          }
+          if (op == BinaryOperator::kPower) {
+            out->type = LogicalType::kDouble;
+          } else if (IsIntegerType(ta) && IsIntegerType(tb)) {
+            out->type = LogicalType::kInt64;
+          } else if (any) {
+            out->type = LogicalType::kAny;
+          } else {
+            out->type = LogicalType::kDouble;
+          }
+      }
+      out->children.push_back(std::move(a));
+      out->children.push_back(std::move(b));
+      return out;
+    }
+    case ExpressionKind::kIsNull: {
+      ASSIGN_OR_RETURN(BoundExpressionPtr c, Bind(*e.children[0], scope, aggs));
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kIsNull;
+      out->negated = e.negated;
+      out->type = LogicalType::kBool;
+      out->position = e.position;
+      out->children.push_back(Unwrap(std::move(c)));
+      return out;
+    }
+    case ExpressionKind::kList: {
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kList;
+      out->type = LogicalType::kList;
+      out->position = e.position;
+      for (const auto& c : e.children) {
+        ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*c, scope, aggs));
+        out->children.push_back(std::move(b));
+      }
+      return out;
+    }
+    case ExpressionKind::kMap: return Error(e.position, "map values are not supported yet", StatusCode::kUnsupported);
+    case ExpressionKind::kIndex: {
+      ASSIGN_OR_RETURN(BoundExpressionPtr a, Bind(*e.children[0], scope, aggs));
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e.children[1], scope, aggs));
+      if (a->type != LogicalType::kList && a->type != LogicalType::kAny) {
+        return Error(e.position, std::string("cannot index a ") + LogicalTypeName(a->type));
+      }
+      if (!IsIntegerType(b->type) && b->type != LogicalType::kAny) {
+        return Error(e.position, "list index must be an integer");
+      }
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kIndex;
+      out->type = LogicalType::kAny;
+      out->position = e.position;
+      out->children.push_back(std::move(a));
+      out->children.push_back(std::move(b));
+      return out;
+    }
+    case ExpressionKind::kCase: {
+      auto out = std::make_unique<BoundExpression>();
+      out->kind = BoundKind::kCase;
+      out->position = e.position;
+      out->has_case_operand = e.has_case_operand;
+      out->has_else = e.has_else;
+      out->type = LogicalType::kAny;
+      size_t first = e.has_case_operand ? 1 : 0;
+      for (size_t i = 0; i < e.children.size(); i++) {
+        ASSIGN_OR_RETURN(BoundExpressionPtr c, Bind(*e.children[i], scope, aggs));
+        bool is_result = (i >= first && (i - first) % 2 == 1) || (e.has_else && i + 1 == e.children.size());
+        if (is_result && c->type != LogicalType::kAny) {
+          if (out->type == LogicalType::kAny) {
+            out->type = c->type;
+          } else if (out->type != c->type) {
+            if (IsNumericType(out->type) && IsNumericType(c->type)) {
+              out->type = LogicalType::kDouble;
+            } else {
+              return Error(e.children[i]->position, std::string("CASE results have different types: ") +
+                                                        LogicalTypeName(out->type) + " and " +
+                                                        LogicalTypeName(c->type));
+            }
+          }
+        }
+        out->children.push_back(std::move(c));
+      }
+      return out;
+    }
+  }
+  return Error(e.position, "unsupported expression");
+}
+
+Result<int64_t> Planner::ConstantInt(const Expression& e, const char* what) {
+  Scope empty;
+  ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(e, empty, nullptr));
+  ExecContext ctx(nullptr, &catalog_, &params_, nullptr);
+  DataChunk chunk;
+  chunk.num_rows = 1;
+  Result<Value> v = Evaluate(*b, chunk, 0, &ctx);
+  if (!v.ok() || v->is_null() || !IsIntegerType(v->type())) {
+    if (b->type == LogicalType::kAny && !v.ok()) return int64_t{-2};  // parameter without a value (Prepare)
+    return Error(e.position, std::string(what) + " expects a non-negative integer");
+  }
+  if (v->int_value() < 0) return Error(e.position, std::string(what) + " expects a non-negative integer");
+  return v->int_value();
+}
+
+// ------------------------------------------------------------- patterns
+
+Status Planner::PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope) {
+  std::vector<const PathPattern*> patterns;
+  for (const auto& p : m.patterns) patterns.push_back(&p);
+  if (!m.optional) return PlanPatterns(patterns, m.where.get(), plan, scope);
+  auto argument = std::make_unique<Argument>();
+  Argument* arg = argument.get();
+  OperatorPtr inner = std::move(argument);
+  Scope before = *scope;
+  RETURN_IF_ERROR(PlanPatterns(patterns, m.where.get(), &inner, scope));
+  std::vector<int> new_slots;
+  for (const auto& [name, v] : scope->vars) {
+    if (!before.Find(name)) new_slots.push_back(v.slot);
+  }
+  *plan = std::make_unique<Optional>(std::move(*plan), std::move(inner), arg, std::move(new_slots));
+  return Status::OK();
+}
+
+Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
+                             OperatorPtr* plan, Scope* scope) {
+  // Nodes and relationships of the patterns.
+  struct PNode {
+    std::string name;
+    SourcePosition pos;
+    bool bound_before = false;
+    bool bound = false;
+    std::vector<TableId> tables;
+    bool labelled = false;
+  };
+  struct PRel {
+    std::string name;
+    const RelPattern* pattern;
+    int left, right;  // indexes into nodes (pattern order)
+    std::vector<TableId> tables;
+    bool planned = false;
+  };
+  std::vector<PNode> nodes;
+  std::vector<PRel> rels;
+  std::map<std::string, int> node_index;
+  std::vector<std::pair<int, const NodePattern*>> node_maps;
+
+  auto add_node = [&](const NodePattern& np) -> Result<int> {
+    std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
+    std::vector<TableId> tables;
+    if (!np.labels.empty()) {
+      ASSIGN_OR_RETURN(tables, ResolveTables(np.labels, TableKind::kNode, np.position));
+    }
+    auto it = node_index.find(name);
+    if (it != node_index.end()) {
+      PNode& n = nodes[it->second];
+      if (!tables.empty()) {
+        if (n.labelled) {
+          std::vector<TableId> both;
+          for (TableId t : n.tables) {
+            if (std::find(tables.begin(), tables.end(), t) != tables.end()) both.push_back(t);
+          }
+          n.tables = both;
+        } else {
+          n.tables = tables;
+          n.labelled = true;
+        }
+      }
+      node_maps.emplace_back(it->second, &np);
+      return it->second;
+    }
+    PNode n;
+    n.name = name;
+    n.pos = np.position;
+    const Variable* v = scope->Find(name);
+    if (v != nullptr) {
+      if (v->kind != VarKind::kNode) {
+        return Error(np.position, "variable " + name + " is already bound and is not a node");
+      }
+      n.bound_before = n.bound = true;
+      n.tables = v->tables;
+      n.labelled = true;
+    } else {
+      n.labelled = !np.labels.empty();
+      if (n.labelled) {
+        n.tables = tables;
+      } else {
+        ASSIGN_OR_RETURN(n.tables, ResolveTables({}, TableKind::kNode, np.position));
+      }
+    }
+    nodes.push_back(std::move(n));
+    node_index[name] = static_cast<int>(nodes.size()) - 1;
+    node_maps.emplace_back(static_cast<int>(nodes.size()) - 1, &np);
+    return static_cast<int>(nodes.size()) - 1;
+  };
+
+  for (const PathPattern* p : patterns) {
+    if (!p->path_variable.empty()) {
+      return Error(p->position, "named paths are not supported yet", StatusCode::kUnsupported);
+    }
+    ASSIGN_OR_RETURN(int prev, add_node(p->nodes[0]));
+    for (size_t i = 0; i < p->rels.size(); i++) {
+      ASSIGN_OR_RETURN(int next, add_node(p->nodes[i + 1]));
+      const RelPattern& rp = p->rels[i];
+      if (rp.variable_length) {
+        if (rp.semantics != PathSemantics::kWalk) {
+          return Error(rp.position, "shortest paths are not supported yet", StatusCode::kUnsupported);
+        }
+        if (!rp.variable.empty()) {
+          return Error(rp.position, "a variable on a variable-length relationship is not supported yet",
+                       StatusCode::kUnsupported);
+        }
+        if (rp.filter_where) {
+          return Error(rp.position, "filters inside variable-length relationships are not supported yet",
+                       StatusCode::kUnsupported);
+        }
+        int64_t lo = rp.min_hops.value_or(1), hi = rp.max_hops.value_or(kMaxVarLengthHops);
+        if (lo > hi) return Error(rp.position, "variable-length lower bound is above the upper bound");
+        if (hi > kMaxVarLengthHops) {
+          return Error(rp.position, "variable-length upper bound must be at most " + std::to_string(kMaxVarLengthHops));
+        }
+      }
+      PRel r;
+      r.name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
+      if (scope->Find(r.name) != nullptr) {
+        return Error(rp.position, "variable " + r.name + " is already bound", StatusCode::kUnsupported);
+      }
+      for (const PRel& other : rels) {
+        if (other.name == r.name) return Error(rp.position, "relationship variable " + r.name + " is used twice");
+      }
+      if (node_index.count(r.name)) return Error(rp.position, "variable " + r.name + " is already a node");
+      r.pattern = &rp;
+      r.left = prev;
+      r.right = next;
+      ASSIGN_OR_RETURN(r.tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
+      rels.push_back(std::move(r));
+      prev = next;
+    }
+  }
+
+  // Narrow label-less nodes and untyped relationships to what fits.
+  auto contains = [](const std::vector<TableId>& v, TableId t) { return std::find(v.begin(), v.end(), t) != v.end(); };
+  auto fits = [&](const PRel& r, const TableSchema& s) {
+    const auto& l = nodes[r.left].tables;
+    const auto& rt = nodes[r.right].tables;
+    bool fwd = contains(l, s.from_table) && contains(rt, s.to_table);
+    bool bwd = contains(l, s.to_table) && contains(rt, s.from_table);
+    switch (r.pattern->direction) {
+      case RelDirection::kRight: return fwd;
+      case RelDirection::kLeft: return bwd;
+      case RelDirection::kBoth: return fwd || bwd;
+    }
+    return false;
+  };
+  for (int round = 0; round < 3; round++) {
+    for (PRel& r : rels) {
+      if (r.pattern->variable_length) continue;  // walks may pass through other tables
+      std::vector<TableId> kept;
+      for (TableId t : r.tables) {
+        if (fits(r, *catalog_.GetTable(t))) kept.push_back(t);
+      }
+      if (kept.empty() && !r.pattern->types.empty()) {
+        const TableSchema* s = catalog_.GetTable(r.tables[0]);
+        std::string l = nodes[r.left].labelled && nodes[r.left].tables.size() == 1
+                            ? TableName(nodes[r.left].tables[0]) : "?";
+        std::string rt = nodes[r.right].labelled && nodes[r.right].tables.size() == 1
+                             ? TableName(nodes[r.right].tables[0]) : "?";
+        return Error(r.pattern->position, "relationship table " + s->name + " connects " + TableName(s->from_table) +
+                                              " to " + TableName(s->to_table) + ", not " + l + " and " + rt);
+      }
+      r.tables = kept;
+      // Narrow unlabelled ends.
+      for (int side = 0; side < 2; side++) {
+        PNode& n = nodes[side == 0 ? r.left : r.right];
+        if (n.labelled) continue;
+        std::vector<TableId> ok;
+        for (TableId nt : n.tables) {
+          bool any = false;
+          for (TableId t : r.tables) {
+            const TableSchema* s = catalog_.GetTable(t);
+            bool left_side = side == 0;
+            bool as_from = left_side ? r.pattern->direction != RelDirection::kLeft
+                                     : r.pattern->direction == RelDirection::kLeft;
+            if (r.pattern->direction == RelDirection::kBoth) {
+              any |= s->from_table == nt || s->to_table == nt;
+            } else {
+              any |= (as_from ? s->from_table : s->to_table) == nt;
+            }
+          }
+          if (any) ok.push_back(nt);
+        }
+        n.tables = ok;
+      }
+    }
+  }
+
+  // Variables enter the scope.
+  std::vector<int> node_slots(nodes.size());
+  for (size_t i = 0; i < nodes.size(); i++) {
+    PNode& n = nodes[i];
+    if (n.bound_before) {
+      node_slots[i] = scope->Find(n.name)->slot;
+      continue;
+    }
+    Variable v;
+    v.kind = VarKind::kNode;
+    v.type = LogicalType::kNode;
+    v.tables = n.tables;
+    v.anonymous = n.name.rfind("_anon", 0) == 0;
+    node_slots[i] = scope->Add(n.name, v)->slot;
+  }
+  std::vector<int> rel_slots(rels.size());
+  for (size_t i = 0; i < rels.size(); i++) {
+    Variable v;
+    v.kind = VarKind::kRel;
+    v.type = LogicalType::kRel;
+    v.tables = rels[i].tables;
+    v.anonymous = rels[i].name.rfind("_anon", 0) == 0;
+    rel_slots[i] = scope->Add(rels[i].name, v)->slot;
+  }
+
+  // Predicates: inline maps and WHERE conjuncts.
+  std::vector<Conjunct> conjuncts;
+  auto add_map = [&](const std::string& var, const PropertyMap& map, const SourcePosition& pos) -> Status {
+    for (const auto& [key, value] : map) {
+      Expression var_expr(ExpressionKind::kVariable, pos);
+      var_expr.name = var;
+      auto prop = std::make_unique<Expression>(ExpressionKind::kProperty, value->position);
+      prop->name = key;
+      prop->children.push_back(std::make_unique<Expression>(ExpressionKind::kVariable, pos));
+      prop->children[0]->name = var;
+      Scope bind_scope = *scope;
+      bind_scope.vars[var].anonymous = false;
+      ASSIGN_OR_RETURN(BoundExpressionPtr lhs, Bind(*prop, bind_scope, nullptr));
+      ASSIGN_OR_RETURN(BoundExpressionPtr rhs, Bind(*value, *scope, nullptr));
+      if (lhs->type != LogicalType::kAny && rhs->type != LogicalType::kAny && lhs->type != rhs->type &&
+          !(IsNumericType(lhs->type) && IsNumericType(rhs->type))) {
+        return Error(value->position, "type mismatch: property " + key + " is " + LogicalTypeName(lhs->type) +
+                                          ", not " + LogicalTypeName(rhs->type));
+      }
+      auto eq = std::make_unique<BoundExpression>();
+      eq->kind = BoundKind::kBinary;
+      eq->binary_op = BinaryOperator::kEqual;
+      eq->type = LogicalType::kBool;
+      eq->position = value->position;
+      eq->children.push_back(std::move(lhs));
+      eq->children.push_back(std::move(rhs));
+      Conjunct c;
+      c.expr = std::move(eq);
+      c.vars = ReferencedVariables(*value);
+      c.vars.insert(var);
+      conjuncts.push_back(std::move(c));
+    }
+    return Status::OK();
+  };
+  for (const auto& [index, np] : node_maps) RETURN_IF_ERROR(add_map(nodes[index].name, np->properties, np->position));
+  for (const PRel& r : rels) RETURN_IF_ERROR(add_map(r.name, r.pattern->properties, r.pattern->position));
+  if (where != nullptr) {
+    std::vector<const Expression*> stack{where}, parts;
+    while (!stack.empty()) {
+      const Expression* e = stack.back();
+      stack.pop_back();
+      if (e->kind == ExpressionKind::kBinary && e->binary_op == BinaryOperator::kAnd) {
+        stack.push_back(e->children[1].get());
+        stack.push_back(e->children[0].get());
+      } else {
+        parts.push_back(e);
+      }
+    }
+    for (const Expression* e : parts) {
+      if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, *scope, nullptr));
+      if (b->type != LogicalType::kBool && b->type != LogicalType::kAny) {
+        return Error(e->position, std::string("WHERE expects a BOOL expression, not ") + LogicalTypeName(b->type));
+      }
+      Conjunct c;
+      c.expr = std::move(b);
+      c.vars = ReferencedVariables(*e);
+      conjuncts.push_back(std::move(c));
+    }
+  }
+
+  // Which names count as bound: everything in scope before, plus what the
+  // plan binds as it goes.
+  std::set<std::string> bound;
+  for (const auto& [name, v] : scope->vars) {
+    bool is_new = node_index.count(name) > 0 && !nodes[node_index[name]].bound_before;
+    for (const PRel& r : rels) is_new |= r.name == name;
+    if (!is_new) bound.insert(name);
+  }
+  auto ready = [&](const Conjunct& c) {
+    for (const std::string& v : c.vars) {
+      if (!bound.count(v)) return false;
+    }
+    return true;
+  };
+  // Removes and ANDs the conjuncts that became ready.
+  auto take_ready = [&]() {
+    BoundExpressionPtr out;
+    for (Conjunct& c : conjuncts) {
+      if (c.expr && ready(c)) out = MakeAnd(std::move(out), std::move(c.expr));
+    }
+    conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
+                    conjuncts.end());
+    return out;
+  };
+  if (auto pre = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(pre));
+
+  // Start points and extends, one connected part at a time.
+  auto bind_node = [&](int i) {
+    nodes[i].bound = true;
+    bound.insert(nodes[i].name);
+  };
+  while (true) {
+    // Extend along any relationship with a bound end.
+    bool progressed = false;
+    for (size_t ri = 0; ri < rels.size(); ri++) {
+      PRel& r = rels[ri];
+      if (r.planned) continue;
+      bool lb = nodes[r.left].bound, rb = nodes[r.right].bound;
+      if (!lb && !rb) continue;
+      int from = lb ? r.left : r.right;
+      int to = lb ? r.right : r.left;
+      // Direction relative to the storage FROM->TO, seen from `from`.
+      RelDirection d = r.pattern->direction;
+      std::vector<ExtendStep> steps;
+      for (TableId t : r.tables) {
+        const TableSchema* s = catalog_.GetTable(t);
+        bool from_is_left = from == r.left;
+        bool want_fwd = d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left;
+        bool want_bwd = d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left;
+        if (want_fwd && contains(nodes[from].tables, s->from_table) && contains(nodes[to].tables, s->to_table)) {
+          steps.push_back(ExtendStep{t, true, s->from_table, s->to_table});
+        }
+        if (want_bwd && contains(nodes[from].tables, s->to_table) && contains(nodes[to].tables, s->from_table)) {
+          steps.push_back(ExtendStep{t, false, s->to_table, s->from_table});
+        }
+      }
+      bool to_bound = nodes[to].bound;
+      if (r.pattern->variable_length) {
+        // Steps for every hop: any table of the pattern, in the wanted direction.
+        std::vector<ExtendStep> hops;
+        for (TableId t : r.tables) {
+          const TableSchema* s = catalog_.GetTable(t);
+          bool from_is_left = from == r.left;
+          if (d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left) {
+            hops.push_back(ExtendStep{t, true, s->from_table, s->to_table});
+          }
+          if (d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left) {
+            hops.push_back(ExtendStep{t, false, s->to_table, s->from_table});
+          }
+        }
+        r.planned = true;
+        bound.insert(r.name);
+        // Edge predicates (the inline map) read only the relationship.
+        BoundExpressionPtr edge_filter;
+        for (Conjunct& c : conjuncts) {
+          if (c.expr && c.vars.count(r.name)) {
+            bool only_rel = true;
+            for (const std::string& v : c.vars) only_rel &= v == r.name || (bound.count(v) && v != nodes[to].name);
+            if (only_rel) edge_filter = MakeAnd(std::move(edge_filter), std::move(c.expr));
+          }
+        }
+        conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
+                        conjuncts.end());
+        if (!to_bound) bind_node(to);
+        int64_t lo = r.pattern->min_hops.value_or(1), hi = r.pattern->max_hops.value_or(kMaxVarLengthHops);
+        std::string desc = "VarLengthExtend (" + nodes[from].name + ")-[*" + std::to_string(lo) + ".." +
+                           std::to_string(hi) + "]-(" + nodes[to].name + ")";
+        *plan = std::make_unique<VarLengthExtend>(std::move(*plan), desc, node_slots[from], rel_slots[ri],
+                                                  node_slots[to], to_bound, std::move(hops), nodes[to].tables, lo, hi,
+                                                  std::move(edge_filter));
+        if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+        progressed = true;
+        continue;
+      }
+      r.planned = true;
+      bound.insert(r.name);
+      if (!to_bound) bind_node(to);
+      std::string desc = "Extend (" + nodes[from].name + ")" + (d == RelDirection::kLeft && from == r.left ? "<-" : "-") +
+                         "[" + r.name + "]" + (d == RelDirection::kRight && from == r.left ? "->" : "-") + "(" +
+                         nodes[to].name + ")";
+      if (d == RelDirection::kRight && from != r.left) desc = "Extend (" + nodes[from].name + ")<-[" + r.name + "]-(" + nodes[to].name + ")";
+      if (d == RelDirection::kLeft && from != r.left) desc = "Extend (" + nodes[from].name + ")-[" + r.name + "]->(" + nodes[to].name + ")";
+      BoundExpressionPtr filter = take_ready();
+      *plan = std::make_unique<Extend>(std::move(*plan), desc, node_slots[from], rel_slots[ri], node_slots[to],
+                                       to_bound, std::move(steps), std::move(filter), nullptr);
+      progressed = true;
+    }
+    if (progressed) continue;
+    // Start a new connected part at an unbound node.
+    int start = -1;
+    BoundExpressionPtr key;
+    for (size_t i = 0; i < nodes.size() && start < 0; i++) {
+      if (nodes[i].bound || nodes[i].tables.size() != 1) continue;
+      const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
+      const std::string& pk = s->properties[s->primary_key].name;
+      for (Conjunct& c : conjuncts) {
+        const BoundExpression& e = *c.expr;
+        if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) continue;
+        for (int side = 0; side < 2; side++) {
+          const BoundExpression& p = *e.children[side];
+          const BoundExpression& other = *e.children[1 - side];
+          if (p.kind != BoundKind::kProperty || ToLowerAscii(p.name) != ToLowerAscii(pk)) continue;
+          const BoundExpression& owner = Unwrapped(*p.children[0]);
+          if (owner.kind != BoundKind::kSlot || owner.slot != node_slots[i]) continue;
+          if (other.kind != BoundKind::kConstant && other.kind != BoundKind::kParameter) continue;
+          start = static_cast<int>(i);
+          key = other.Clone();
+          c.expr.reset();
+          break;
+        }
+        if (start >= 0) break;
+      }
+    }
+    if (start >= 0) {
+      conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
+                      conjuncts.end());
+      bind_node(start);
+      BoundExpressionPtr filter = take_ready();
+      *plan = std::make_unique<IndexLookup>(std::move(*plan), node_slots[start], nodes[start].name,
+                                            nodes[start].tables[0], std::move(key), std::move(filter));
+      continue;
+    }
+    // Smallest table among unbound nodes.
+    uint64_t best_rows = UINT64_MAX;
+    for (size_t i = 0; i < nodes.size(); i++) {
+      if (nodes[i].bound) continue;
+      uint64_t rows = 0;
+      for (TableId t : nodes[i].tables) {
+        if (store_ != nullptr) {
+          Result<uint64_t> n = store_->CountNodes(TableName(t));
+          rows += n.ok() ? *n : 0;
+        }
+      }
+      if (start < 0 || rows < best_rows) {
+        start = static_cast<int>(i);
+        best_rows = rows;
+      }
+    }
+    if (start < 0) break;
+    // Predicates on the scanned node alone go into the scan.
+    bind_node(start);
+    BoundExpressionPtr pushed, rest;
+    for (Conjunct& c : conjuncts) {
+      if (!c.expr || !ready(c)) continue;
+      bool only_this = true;
+      for (const std::string& v : c.vars) only_this &= v == nodes[start].name;
+      if (only_this) pushed = MakeAnd(std::move(pushed), std::move(c.expr));
+    }
+    conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
+                    conjuncts.end());
+    *plan = std::make_unique<NodeScan>(std::move(*plan), node_slots[start], nodes[start].name, nodes[start].tables,
+                                       std::move(pushed));
+    if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+  }
+  if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+  if (!conjuncts.empty()) return Error(conjuncts[0].expr->position, "predicate reads an unbound variable");
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- CREATE
+
+Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope) {
+  writes_ = true;
+  std::vector<NodeCreateSpec> node_specs;
+  std::vector<RelCreateSpec> rel_specs;
+  // Variables created by this clause: name -> table.
+  std::map<std::string, TableId> created;
+  auto node_for = [&](const NodePattern& np) -> Result<std::pair<int, std::vector<TableId>>> {
+    if (!np.variable.empty()) {
+      const Variable* v = scope->Find(np.variable);
+      if (v != nullptr) {
+        if (v->kind != VarKind::kNode) return Error(np.position, "variable " + np.variable + " is not a node");
+        if (!np.properties.empty() || !np.labels.empty()) {
+          if (!created.count(np.variable)) {
+            return Error(np.position, "variable " + np.variable + " is already bound; CREATE cannot add labels or "
+                                      "properties to it");
+          }
+        }
+        return std::make_pair(v->slot, v->tables);
+      }
+    }
+    if (np.labels.size() != 1) {
+      return Error(np.position, "CREATE of a node needs exactly one label (its node table)");
+    }
+    ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(np.labels, TableKind::kNode, np.position));
+    const TableSchema* schema = catalog_.GetTable(tables[0]);
+    NodeCreateSpec spec;
+    spec.table = tables[0];
+    spec.values.resize(schema->properties.size());
+    for (const auto& [key, value] : np.properties) {
+      auto idx = schema->FindProperty(key);
+      if (!idx) {
+        return Error(value->position, "cannot find property " + key + " in table " + schema->name,
+                     StatusCode::kNotFound);
+      }
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
+      b = Unwrap(std::move(b));
+      LogicalType want = schema->properties[*idx].type;
+      if (!Castable(b->type, want)) {
+        return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
+                                          " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
+      }
+      spec.values[*idx] = std::move(b);
+    }
+    if (!spec.values[schema->primary_key]) {
+      return Error(np.position, "CREATE of a " + schema->name + " node needs its primary key " +
+                                    schema->properties[schema->primary_key].name);
+    }
+    std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
+    Variable v;
+    v.kind = VarKind::kNode;
+    v.type = LogicalType::kNode;
+    v.tables = tables;
+    v.anonymous = np.variable.empty();
+    spec.slot = scope->Add(name, v)->slot;
+    spec.variable = name;
+    created[name] = tables[0];
+    int slot = spec.slot;
+    node_specs.push_back(std::move(spec));
+    return std::make_pair(slot, tables);
+  };
+  for (const PathPattern& p : c.patterns) {
+    if (!p.path_variable.empty()) return Error(p.position, "named paths are not supported yet", StatusCode::kUnsupported);
+    ASSIGN_OR_RETURN(auto prev, node_for(p.nodes[0]));
+    for (size_t i = 0; i < p.rels.size(); i++) {
+      ASSIGN_OR_RETURN(auto next, node_for(p.nodes[i + 1]));
+      const RelPattern& rp = p.rels[i];
+      if (rp.types.size() != 1) {
+        return Error(rp.position, "CREATE of a relationship needs exactly one type (its relationship table)");
+      }
+      if (rp.direction == RelDirection::kBoth) {
+        return Error(rp.position, "CREATE of a relationship needs a direction (-> or <-)");
+      }
+      if (rp.variable_length) return Error(rp.position, "CREATE cannot use a variable-length relationship");
+      ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
+      const TableSchema* schema = catalog_.GetTable(tables[0]);
+      auto from = rp.direction == RelDirection::kRight ? prev : next;
+      auto to = rp.direction == RelDirection::kRight ? next : prev;
+      auto check_end = [&](const std::vector<TableId>& ts, TableId want, const char* end) -> Status {
+        if (std::find(ts.begin(), ts.end(), want) == ts.end()) {
+          return Error(rp.position, "relationship table " + schema->name + " connects " +
+                                        TableName(schema->from_table) + " to " + TableName(schema->to_table) +
+                                        "; the " + end + " node is " +
+                                        (ts.size() == 1 ? "a " + TableName(ts[0]) : std::string("of another table")));
+        }
+        return Status::OK();
+      };
+      RETURN_IF_ERROR(check_end(from.second, schema->from_table, "FROM"));
+      RETURN_IF_ERROR(check_end(to.second, schema->to_table, "TO"));
+      RelCreateSpec spec;
+      spec.table = tables[0];
+      spec.from_slot = from.first;
+      spec.to_slot = to.first;
+      spec.values.resize(schema->properties.size());
+      for (const auto& [key, value] : rp.properties) {
+        auto idx = schema->FindProperty(key);
+        if (!idx) {
+          return Error(value->position, "cannot find property " + key + " in table " + schema->name,
+                       StatusCode::kNotFound);
+        }
+        ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
+        LogicalType want = schema->properties[*idx].type;
+        if (!Castable(b->type, want)) {
+          return Error(value->position, "type mismatch: property " + schema->name + "." +
+                                            schema->properties[*idx].name + " is " + LogicalTypeName(want) +
+                                            ", not " + LogicalTypeName(b->type));
+        }
+        spec.values[*idx] = std::move(b);
+      }
+      std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
+      if (!rp.variable.empty() && scope->Find(name)) return Error(rp.position, "variable " + name + " is already bound");
+      Variable v;
+      v.kind = VarKind::kRel;
+      v.type = LogicalType::kRel;
+      v.tables = tables;
+      v.anonymous = rp.variable.empty();
+      spec.slot = scope->Add(name, v)->slot;
+      rel_specs.push_back(std::move(spec));
+      prev = next;
+    }
+  }
+  *plan = std::make_unique<Create>(std::move(*plan), std::move(node_specs), std::move(rel_specs), wrote_);
+  return Status::OK();
+}
+
+// ----------------------------------------------------------- projection
+
+Status Planner::PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
+                               const SourcePosition& pos, OperatorPtr* plan, Scope* scope, PlannedQuery* out) {
+  struct Item {
+    const Expression* expr = nullptr;  // null for a `*` variable
+    std::string star_name;
+    std::string name;   // column name
+    std::string alias;  // name in the next scope
+    bool aggregate = false;
+  };
+  std::vector<Item> items;
+  if (body.star) {
+    for (const std::string& n : scope->order) {
+      const Variable* v = scope->Find(n);
+      if (v == nullptr || v->anonymous) continue;
+      bool dup = false;
+      for (const Item& i : items) dup |= i.star_name == n;
+      if (dup) continue;
+      Item i;
+      i.star_name = n;
+      i.name = n;
+      i.alias = n;
+      items.push_back(i);
+    }
+    if (items.empty() && body.items.empty()) {
+      return Error(pos, "RETURN * needs at least one variable in scope");
+    }
+  }
+  for (const ProjectionItem& pi : body.items) {
+    Item i;
+    i.expr = pi.expression.get();
+    i.name = pi.alias.empty() ? pi.text : pi.alias;
+    if (!pi.alias.empty()) {
+      i.alias = pi.alias;
+    } else if (pi.expression->kind == ExpressionKind::kVariable) {
+      i.alias = pi.expression->name;
+    } else if (!is_return) {
+      return Error(pi.position, "expression in WITH must be aliased (use AS)");
+    } else {
+      i.alias = pi.text;
+    }
+    i.aggregate = ContainsAggregate(*pi.expression);
+    items.push_back(i);
+  }
+  for (size_t a = 0; a < items.size(); a++) {
+    for (size_t b = a + 1; b < items.size(); b++) {
+      if (items[a].alias == items[b].alias && !is_return) {
+        return Error(pos, "multiple result columns with the same name " + items[a].alias);
+      }
+    }
+  }
+  bool aggregating = false;
+  for (const Item& i : items) aggregating |= i.aggregate;
+
+  // What the next scope knows about each item (node/rel variables passed on).
+  std::vector<Variable> next_vars(items.size());
+  std::vector<BoundExpressionPtr> exprs;  // projection on the input rows
+  auto bind_item = [&](const Item& i, const Scope& s, AggregateCollector* aggs, Variable* info) -> Result<BoundExpressionPtr> {
+    BoundExpressionPtr b;
+    if (i.expr == nullptr) {
+      Expression var(ExpressionKind::kVariable, pos);
+      var.name = i.star_name;
+      ASSIGN_OR_RETURN(b, Bind(var, s, aggs));
+    } else {
+      ASSIGN_OR_RETURN(b, Bind(*i.expr, s, aggs));
+    }
+    info->type = b->type;
+    if (b->kind == BoundKind::kNodeValue || b->kind == BoundKind::kRelValue) {
+      const Variable* v = s.Find(b->name);
+      if (v != nullptr) {
+        info->kind = v->kind;
+        info->tables = v->tables;
+      }
+      if (!is_return) b = Unwrap(std::move(b));  // pass ids along; RETURN builds whole values
+    }
+    return b;
+  };
+
+  std::vector<LogicalType> types(items.size());
+  if (aggregating) {
+    AggregateCollector aggs;
+    std::vector<BoundExpressionPtr> keys;
+    std::vector<int> key_of_item(items.size(), -1);
+    for (size_t i = 0; i < items.size(); i++) {
+      if (items[i].aggregate) continue;
+      ASSIGN_OR_RETURN(BoundExpressionPtr k, bind_item(items[i], *scope, nullptr, &next_vars[i]));
+      types[i] = k->type;
+      // Group by node ids, not whole values.
+      key_of_item[i] = static_cast<int>(keys.size());
+      keys.push_back(Unwrap(std::move(k)));
+    }
+    aggs.first_slot = static_cast<int>(keys.size());
+    std::vector<BoundExpressionPtr> post(items.size());
+    for (size_t i = 0; i < items.size(); i++) {
+      if (!items[i].aggregate) continue;
+      // Bind against the input scope; aggregates become slots of the
+      // aggregate's output. Non-aggregated parts must be grouping keys.
+      std::set<std::string> vars_outside;
+      std::function<void(const Expression&)> walk = [&](const Expression& x) {
+        if (x.kind == ExpressionKind::kFunctionCall && IsAggregateFunction(ToLowerAscii(x.name))) return;
+        if (x.kind == ExpressionKind::kVariable) vars_outside.insert(x.name);
+        for (const auto& c : x.children) walk(*c);
+      };
+      walk(*items[i].expr);
+      if (!vars_outside.empty()) {
+        return Error(items[i].expr->position, "expression " + items[i].name +
+                                                  " mixes aggregates with non-aggregated variable " +
+                                                  *vars_outside.begin() + "; group by it in a WITH first",
+                     StatusCode::kUnsupported);
+      }
+      ASSIGN_OR_RETURN(post[i], bind_item(items[i], *scope, &aggs, &next_vars[i]));
+      types[i] = post[i]->type;
+    }
+    int nkeys = static_cast<int>(keys.size());
+    *plan = std::make_unique<HashAggregate>(std::move(*plan), std::move(keys), std::move(aggs.specs));
+    for (size_t i = 0; i < items.size(); i++) {
+      if (items[i].aggregate) {
+        exprs.push_back(std::move(post[i]));
+      } else {
+        BoundExpressionPtr s = MakeSlot(key_of_item[i], types[i] == LogicalType::kNode ? LogicalType::kInternalId : types[i],
+                                        items[i].alias);
+        if (types[i] == LogicalType::kNode && is_return) {
+          auto w = std::make_unique<BoundExpression>();
+          w->kind = BoundKind::kNodeValue;
+          w->type = LogicalType::kNode;
+          w->children.push_back(std::move(s));
+          s = std::move(w);
+        } else if (types[i] == LogicalType::kRel && is_return) {
+          auto w = std::make_unique<BoundExpression>();
+          w->kind = BoundKind::kRelValue;
+          w->type = LogicalType::kRel;
+          w->children.push_back(std::move(s));
+          s = std::move(w);
+        }
+        exprs.push_back(std::move(s));
+      }
+    }
+    (void)nkeys;
+  } else {
+    for (size_t i = 0; i < items.size(); i++) {
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, bind_item(items[i], *scope, nullptr, &next_vars[i]));
+      types[i] = b->type;
+      exprs.push_back(std::move(b));
+    }
+  }
+
+  // ORDER BY keys: an item (by alias or same text), else (without
+  // aggregation / DISTINCT) an extra hidden column.
+  std::vector<SortKey> sort_keys;
+  std::string sort_desc;
+  size_t visible = exprs.size();
+  Scope post_scope;
+  for (size_t i = 0; i < items.size(); i++) {
+    Variable v = next_vars[i];
+    if (v.kind == VarKind::kValue) v.type = types[i];
+    post_scope.vars[items[i].alias] = v;
+    post_scope.vars[items[i].alias].slot = static_cast<int>(i);
+    post_scope.order.push_back(items[i].alias);
+  }
+  post_scope.next_slot = static_cast<int>(items.size());
+  for (const SortItem& si : body.order_by) {
+    int slot = -1;
+    std::string text = ToString(*si.expression);
+    for (size_t i = 0; i < items.size() && slot < 0; i++) {
+      if (si.expression->kind == ExpressionKind::kVariable && si.expression->name == items[i].alias) slot = static_cast<int>(i);
+      if (items[i].expr != nullptr && ToString(*items[i].expr) == text) slot = static_cast<int>(i);
+    }
+    if (slot < 0) {
+      // An expression over the projected names?
+      std::set<std::string> vars = ReferencedVariables(*si.expression);
+      bool over_items = !vars.empty();
+      for (const std::string& v : vars) over_items &= post_scope.Find(v) != nullptr;
+      if (aggregating || body.distinct || over_items) {
+        if (!over_items && !vars.empty()) {
+          return Error(si.position, "ORDER BY after aggregation or DISTINCT can only use returned columns",
+                       StatusCode::kInvalidArgument);
+        }
+        // Bound later on the projected rows.
+        slot = -2;
+      } else {
+        ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*si.expression, *scope, nullptr));
+        slot = static_cast<int>(exprs.size());
+        exprs.push_back(Unwrap(std::move(b)));
+      }
+    }
+    if (slot == -2) {
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*si.expression, post_scope, nullptr));
+      slot = static_cast<int>(exprs.size());
+      // Evaluated after the projection: added by a second projection below.
+      sort_keys.push_back(SortKey{-(slot + 1000), si.descending});
+      exprs.push_back(nullptr);
+      (void)b;
+    } else {
+      sort_keys.push_back(SortKey{slot, si.descending});
+    }
+    sort_desc += (sort_desc.empty() ? "" : ", ") + text + (si.descending ? " DESC" : "");
+  }
+  // Post-projection sort expressions (over projected columns).
+  std::vector<std::pair<int, BoundExpressionPtr>> late;
+  {
+    size_t k = 0;
+    for (const SortItem& si : body.order_by) {
+      SortKey& key = sort_keys[k++];
+      if (key.slot <= -1000) {
+        int slot = -key.slot - 1000;
+        ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*si.expression, post_scope, nullptr));
+        late.emplace_back(slot, Unwrap(std::move(b)));
+        key.slot = slot;
+      }
+    }
+  }
+  const size_t total = exprs.size();
+  std::vector<BoundExpressionPtr> first;
+  for (auto& e : exprs) first.push_back(e ? std::move(e) : MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny));
+  *plan = std::make_unique<Projection>(std::move(*plan), std::move(first));
+  if (!late.empty()) {
+    std::vector<BoundExpressionPtr> second;
+    for (size_t i = 0; i < total; i++) second.push_back(MakeSlot(static_cast<int>(i), LogicalType::kAny, ""));
+    for (auto& [slot, e] : late) second[slot] = std::move(e);
+    *plan = std::make_unique<Projection>(std::move(*plan), std::move(second));
+  }
+  if (body.distinct) {
+    if (total > visible) {
+      return Error(body.order_by[0].position, "ORDER BY after DISTINCT can only use returned columns");
+    }
+    *plan = std::make_unique<Distinct>(std::move(*plan));
+  }
+  int64_t skip = 0, limit = -1;
+  if (body.skip) {
+    ASSIGN_OR_RETURN(skip, ConstantInt(*body.skip, "SKIP"));
+    if (skip < 0) skip = 0;
+  }
+  if (body.limit) {
+    ASSIGN_OR_RETURN(limit, ConstantInt(*body.limit, "LIMIT"));
+    if (limit < -1) limit = -1;
+  }
+  if (!sort_keys.empty()) {
+    *plan = std::make_unique<OrderBy>(std::move(*plan), std::move(sort_keys), sort_desc,
+                                      limit >= 0 ? skip + limit : -1);
+  }
+  if (skip > 0 || limit >= 0) *plan = std::make_unique<SkipLimit>(std::move(*plan), skip, limit);
+  if (total > visible) {
+    std::vector<BoundExpressionPtr> trim;
+    for (size_t i = 0; i < visible; i++) trim.push_back(MakeSlot(static_cast<int>(i), types[i], items[i].alias));
+    *plan = std::make_unique<Projection>(std::move(*plan), std::move(trim));
+  }
+  *scope = std::move(post_scope);
+  if (where != nullptr) {
+    ASSIGN_OR_RETURN(BoundExpressionPtr w, Bind(*where, *scope, nullptr));
+    if (w->type != LogicalType::kBool && w->type != LogicalType::kAny) {
+      return Error(where->position, "WHERE expects a BOOL expression");
+    }
+    *plan = std::make_unique<Filter>(std::move(*plan), std::move(w));
+  }
+  if (is_return) {
+    for (size_t i = 0; i < items.size(); i++) {
+      out->column_names.push_back(items[i].name);
+      out->column_types.push_back(types[i]);
+    }
+  }
+  return Status::OK();
+}
+
+// ------------------------------------------------------------------ CALL
+
+Status Planner::PlanCall(const CallClause& c, OperatorPtr* plan, Scope* scope) {
+  const Expression& call = *c.call;
+  std::string name = ToLowerAscii(call.name);
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  std::vector<Row> rows;
+  if (name == "show_tables") {
+    if (!call.children.empty()) return Error(call.position, "show_tables() takes no arguments");
+    names = {"id", "name", "type", "comment"};
+    types = {LogicalType::kInt64, LogicalType::kString, LogicalType::kString, LogicalType::kString};
+    for (const TableSchema* t : catalog_.Tables()) {
+      rows.push_back({Value::Int64(t->id), Value::String(t->name), Value::String(t->is_node() ? "NODE" : "REL"),
+                      Value::String("")});
+    }
+  } else if (name == "table_info") {
+    if (call.children.size() != 1 || call.children[0]->kind != ExpressionKind::kLiteral ||
+        call.children[0]->literal_kind != LiteralKind::kString) {
+      return Error(call.position, "table_info() takes one table name as a string literal");
+    }
+    const TableSchema* t = catalog_.FindTable(call.children[0]->string_value);
+    if (t == nullptr) {
+      return Error(call.children[0]->position, "table " + call.children[0]->string_value + " does not exist",
+                   StatusCode::kNotFound);
+    }
+    names = {"property id", "name", "type", "primary key"};
+    types = {LogicalType::kInt64, LogicalType::kString, LogicalType::kString, LogicalType::kBool};
+    if (t->is_rel()) {
+      names.pop_back();
+      types.pop_back();
+    }
+    for (size_t i = 0; i < t->properties.size(); i++) {
+      Row r{Value::Int64(static_cast<int64_t>(i)), Value::String(t->properties[i].name),
+            Value::String(LogicalTypeName(t->properties[i].type))};
+      if (t->is_node()) r.push_back(Value::Bool(i == t->primary_key));
+      rows.push_back(std::move(r));
+    }
+  } else {
+    return Error(call.position, "table function " + call.name + " does not exist", StatusCode::kNotFound);
+  }
+  // Columns become variables (optionally renamed by YIELD).
+  int base = scope->next_slot;
+  std::vector<Row> shifted;
+  for (Row& r : rows) {
+    Row s(base);
+    s.insert(s.end(), r.begin(), r.end());
+    shifted.push_back(std::move(s));
+  }
+  std::vector<std::string> bind_names = names;
+  if (!c.yield.empty()) {
+    std::vector<std::string> chosen;
+    for (const YieldItem& y : c.yield) {
+      auto it = std::find(names.begin(), names.end(), y.name);
+      if (it == names.end()) return Error(y.position, "table function " + name + " has no column " + y.name);
+    }
+    (void)chosen;
+  }
+  for (size_t i = 0; i < names.size(); i++) {
+    std::string var = names[i];
+    for (const YieldItem& y : c.yield) {
+      if (y.name == names[i] && !y.alias.empty()) var = y.alias;
+    }
+    Variable v;
+    v.kind = VarKind::kValue;
+    v.type = types[i];
+    scope->Add(var, v);
+  }
+  (void)plan;
+  *plan = std::make_unique<ValuesScan>("Call " + name, std::move(shifted));
+  return Status::OK();
+}
+
+// ----------------------------------------------------------------- query
+
+Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
+  PlannedQuery out;
+  OperatorPtr plan = std::make_unique<SingleRow>();
+  Scope scope;
+  bool returned = false;
+  for (const auto& clause : q.clauses) {
+    switch (clause->kind) {
+      case ClauseKind::kMatch: RETURN_IF_ERROR(PlanMatch(clause->As<MatchClause>(), &plan, &scope)); break;
+      case ClauseKind::kUnwind: {
+        const auto& u = clause->As<UnwindClause>();
+        ASSIGN_OR_RETURN(BoundExpressionPtr e, Bind(*u.expression, scope, nullptr));
+        if (scope.Find(u.alias)) return Error(u.position, "variable " + u.alias + " is already bound");
+        Variable v;
+        v.kind = VarKind::kValue;
+        v.type = LogicalType::kAny;
+        if (e->kind == BoundKind::kList && !e->children.empty()) {
+          v.type = e->children[0]->type;
+          for (const auto& c : e->children) {
+            if (c->type != v.type) v.type = LogicalType::kAny;
+          }
+        }
+        int slot = scope.Add(u.alias, v)->slot;
+        plan = std::make_unique<Unwind>(std::move(plan), std::move(e), slot);
+        break;
+      }
+      case ClauseKind::kWith: {
+        const auto& w = clause->As<WithClause>();
+        RETURN_IF_ERROR(PlanProjection(w.body, w.where.get(), false, w.position, &plan, &scope, &out));
+        break;
+      }
+      case ClauseKind::kReturn: {
+        const auto& r = clause->As<ReturnClause>();
+        RETURN_IF_ERROR(PlanProjection(r.body, nullptr, true, r.position, &plan, &scope, &out));
+        returned = true;
+        break;
+      }
+      case ClauseKind::kCreate: RETURN_IF_ERROR(PlanCreate(clause->As<CreateClause>(), &plan, &scope)); break;
+      case ClauseKind::kCall: {
+        RETURN_IF_ERROR(PlanCall(clause->As<CallClause>(), &plan, &scope));
+        if (q.clauses.size() == 1) {
+          // A lone CALL returns all its columns.
+          ProjectionBody body;
+          body.star = true;
+          RETURN_IF_ERROR(PlanProjection(body, nullptr, true, clause->position, &plan, &scope, &out));
+          returned = true;
+        }
+        break;
+      }
+      case ClauseKind::kSet:
+        return Error(clause->position, "SET is not supported yet", StatusCode::kUnsupported);
+      case ClauseKind::kDelete:
+        return Error(clause->position,
+                     std::string(clause->As<DeleteClause>().detach ? "DETACH DELETE" : "DELETE") +
+                         " is not supported yet",
+                     StatusCode::kUnsupported);
+      case ClauseKind::kMerge:
+        return Error(clause->position, "MERGE is not supported yet", StatusCode::kUnsupported);
+    }
+  }
+  if (!returned) {
+    // An updating query without RETURN: run it, return no columns.
+    auto drain = std::make_unique<Projection>(std::move(plan), std::vector<BoundExpressionPtr>());
+    auto none = MakeConstant(Value::Bool(false), LogicalType::kBool);
+    plan = std::make_unique<Filter>(std::move(drain), std::move(none));
+  }
+  out.root = std::move(plan);
+  out.writes = writes_;
+  return out;
+}
+
+Result<PlannedQuery> Planner::Plan(const QueryStatement& q) {
+  ASSIGN_OR_RETURN(PlannedQuery first, PlanSingle(q.parts[0]));
+  if (q.parts.size() == 1) return first;
+  OperatorPtr root = std::move(first.root);
+  for (size_t i = 1; i < q.parts.size(); i++) {
+    ASSIGN_OR_RETURN(PlannedQuery next, PlanSingle(q.parts[i]));
+    if (next.column_names.size() != first.column_names.size()) {
+      return Error(q.parts[i].position, "UNION parts return different numbers of columns (" +
+                                            std::to_string(first.column_names.size()) + " and " +
+                                            std::to_string(next.column_names.size()) + ")");
+    }
+    for (size_t c = 0; c < next.column_names.size(); c++) {
+      if (next.column_names[c] != first.column_names[c]) {
+        return Error(q.parts[i].position, "UNION parts return different column names (" + first.column_names[c] +
+                                              " and " + next.column_names[c] + ")");
+      }
+    }
+    std::vector<OperatorPtr> inputs;
+    inputs.push_back(std::move(root));
+    inputs.push_back(std::move(next.root));
+    root = std::make_unique<UnionAll>(std::move(inputs));
+    if (!q.union_all[i - 1]) root = std::make_unique<Distinct>(std::move(root));
+    first.writes |= next.writes;
+  }
+  first.root = std::move(root);
+  return first;
+}
+
+bool QueryWrites(const QueryStatement& q) {
+  for (const SingleQuery& s : q.parts) {
+    for (const auto& c : s.clauses) {
+      if (c->kind == ClauseKind::kCreate || c->kind == ClauseKind::kMerge || c->kind == ClauseKind::kSet ||
+          c->kind == ClauseKind::kDelete) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<PlannedQuery> PlanQuery(const QueryStatement& statement, std::string_view text, const Catalog& catalog,
+                               const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote) {
+  Planner planner(text, catalog, parameters, store, wrote);
+  return planner.Plan(statement);
+}
+
+bool StatementWrites(const Statement& s) {
+  switch (s.kind) {
+    case StatementKind::kQuery: return QueryWrites(s.As<QueryStatement>());
+    case StatementKind::kCreateNodeTable:
+    case StatementKind::kCreateRelTable:
+    case StatementKind::kDropTable:
+    case StatementKind::kAlterTable: return true;
+    case StatementKind::kExplain: {
+      const auto& e = s.As<ExplainStatement>();
+      return e.mode == ExplainMode::kProfile && StatementWrites(*e.statement);
+    }
+    default: return false;
+  }
+}
+
+std::vector<std::string> CollectParameters(const Statement& statement) {
+  std::set<std::string> names;
+  CollectStatementParams(statement, &names);
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+}  // namespace query
+}  // namespace ruzu

@@ -1,0 +1,367 @@
+// End-to-end Cypher tests through Connection.
+//
+// Most cases live in tests/cypher/*.test, run by a small declarative runner
+// (in the spirit of DuckDB's sqllogictest). Each file gets a fresh database
+// and one connection. Records are separated by blank lines:
+//
+//   # a comment
+//   statement ok
+//   CREATE NODE TABLE Person(name STRING, age INT64, PRIMARY KEY(name))
+//
+//   statement error
+//   MATCH (n:Nope) RETURN n
+//   ----
+//   Binder error at line 1, column 8: table Nope does not exist
+//
+//   query ordered            (or `unordered`; add `header` to check names)
+//   MATCH (p:Person) RETURN p.name, p.age ORDER BY p.age
+//   ----
+//   Alice|30
+//   Bob|
+//
+//   query box                (compares QueryResult::ToString() exactly)
+//
+//   restart                  (closes and reopens the database)
+//
+// The statement text runs until `----` (or the blank line for `statement
+// ok`). Expected rows are `|`-separated Value::ToString() texts (NULL is
+// empty); an `error` record's expected text is a prefix of the message.
+// The remaining tests here cover what a file cannot: prepared statements,
+// several connections, and a byte-for-byte comparison across a restart.
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+#include "db/database.h"
+#include "tests/test_util.h"
+
+namespace ruzu {
+namespace {
+
+std::vector<std::string> TestFiles() {
+  std::vector<std::string> out;
+  const std::string dir = "tests/cypher";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".test") out.push_back(dir + "/" + name);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string RowText(const QueryResult& r, size_t row) {
+  std::string out;
+  for (size_t c = 0; c < r.num_columns(); c++) {
+    if (c > 0) out += "|";
+    out += r.Get(row, c).ToString();
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+class Runner {
+ public:
+  explicit Runner(std::string file) : file_(std::move(file)) {}
+
+  void Run() {
+    dir_ = MakeTempDir();
+    path_ = dir_ + "/db.ruzu";
+    Open();
+    std::ifstream in(file_);
+    ASSERT_TRUE(in.good()) << file_;
+    std::string line;
+    while (std::getline(in, line)) lines_.push_back(line);
+    size_t i = 0;
+    while (i < lines_.size()) {
+      const std::string& head = lines_[i];
+      if (head.empty() || head[0] == '#') {
+        i++;
+        continue;
+      }
+      size_t record_line = i + 1;
+      if (head == "restart") {
+        conn_.reset();
+        ASSERT_OK(db_->Close());
+        db_.reset();
+        Open();
+        i++;
+        continue;
+      }
+      std::istringstream words(head);
+      std::string kind, mode, extra;
+      words >> kind >> mode >> extra;
+      i++;
+      std::vector<std::string> text;
+      while (i < lines_.size() && lines_[i] != "----" && !lines_[i].empty()) text.push_back(lines_[i++]);
+      std::vector<std::string> expected;
+      if (i < lines_.size() && lines_[i] == "----") {
+        i++;
+        while (i < lines_.size() && !lines_[i].empty()) expected.push_back(lines_[i++]);
+      }
+      std::string query = Join(text);
+      if (!query.empty()) query.pop_back();
+      std::string where = file_ + ":" + std::to_string(record_line) + ": " + query;
+      auto result = conn_->Query(query);
+      if (kind == "statement" && mode == "ok") {
+        EXPECT_TRUE(result.ok()) << where << "\n" << result.status().ToString();
+      } else if (kind == "statement" && mode == "error") {
+        if (result.ok()) {
+          ADD_FAILURE() << where << "\nexpected an error, got\n" << (*result)->ToString();
+          continue;
+        }
+        std::string want = Join(expected);
+        if (!want.empty()) want.pop_back();
+        const std::string& got = result.status().message();
+        EXPECT_EQ(got.substr(0, want.size()), want) << where << "\nfull message:\n" << got;
+      } else if (kind == "query") {
+        if (!result.ok()) {
+          ADD_FAILURE() << where << "\n" << result.status().ToString();
+          continue;
+        }
+        const QueryResult& r = **result;
+        if (mode == "box") {
+          EXPECT_EQ(r.ToString(), Join(expected)) << where;
+          continue;
+        }
+        std::vector<std::string> got;
+        if (extra == "header") {
+          std::string h;
+          for (size_t c = 0; c < r.num_columns(); c++) h += (c ? "|" : "") + r.column_names()[c];
+          got.push_back(h);
+        }
+        size_t skip = got.size();
+        for (size_t row = 0; row < r.num_rows(); row++) got.push_back(RowText(r, row));
+        if (mode == "unordered") {
+          std::sort(got.begin() + skip, got.end());
+          if (expected.size() > skip) std::sort(expected.begin() + skip, expected.end());
+        } else {
+          EXPECT_EQ(mode, "ordered") << where;
+        }
+        EXPECT_EQ(Join(got), Join(expected)) << where;
+      } else {
+        ADD_FAILURE() << file_ << ":" << record_line << ": unknown record '" << head << "'";
+      }
+    }
+    conn_.reset();
+    if (db_) EXPECT_OK(db_->Close());
+  }
+
+ private:
+  void Open() {
+    auto db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    conn_ = std::make_unique<Connection>(db_.get());
+  }
+
+  std::string file_, dir_, path_;
+  std::vector<std::string> lines_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+class CypherFileTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CypherFileTest, Run) { Runner(GetParam()).Run(); }
+
+INSTANTIATE_TEST_SUITE_P(Files, CypherFileTest, ::testing::ValuesIn(TestFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param.substr(info.param.rfind('/') + 1);
+                           name = name.substr(0, name.size() - 5);
+                           for (char& c : name) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(CypherTest, FilesFound) { EXPECT_GE(TestFiles().size(), 5u); }
+
+// ---------------------------------------------------------------- helpers
+
+class CypherApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = MakeTempDir() + "/db.ruzu";
+    Reopen();
+  }
+  void Reopen() {
+    conn_.reset();
+    if (db_) ASSERT_OK(db_->Close());
+    db_.reset();
+    auto db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    conn_ = std::make_unique<Connection>(db_.get());
+  }
+  std::string Run(const std::string& q) {
+    auto r = conn_->Query(q);
+    if (!r.ok()) return "ERROR: " + r.status().message();
+    std::string out;
+    for (QueryResult* p = r->get(); p != nullptr; p = p->next()) out += p->ToString();
+    return out;
+  }
+  void Exec(const std::string& q) {
+    auto r = conn_->Query(q);
+    ASSERT_TRUE(r.ok()) << q << "\n" << r.status().ToString();
+  }
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+TEST_F(CypherApiTest, BoxOutput) {
+  Exec("CREATE NODE TABLE Person(name STRING, age INT64, PRIMARY KEY(name));"
+       "CREATE (:Person {name: 'Alice', age: 30})");
+  EXPECT_EQ(Run("MATCH (p:Person) RETURN p.name, p.age"),
+            "┌────────┬───────┐\n"
+            "│ p.name │ p.age │\n"
+            "│ STRING │ INT64 │\n"
+            "├────────┼───────┤\n"
+            "│ Alice  │ 30    │\n"
+            "└────────┴───────┘\n");
+}
+
+TEST_F(CypherApiTest, SeveralStatementsChainResults) {
+  auto r = conn_->Query("RETURN 1 AS a; RETURN 'x' AS b");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_NE((*r)->next(), nullptr);
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 1);
+  EXPECT_EQ((*r)->next()->Get(0, 0).string_value(), "x");
+  EXPECT_EQ((*r)->next()->next(), nullptr);
+}
+
+TEST_F(CypherApiTest, ErrorStopsLaterStatements) {
+  Exec("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id))");
+  auto r = conn_->Query("CREATE (:T {id: 1}); CREATE (:T {id: 1}); CREATE (:T {id: 2})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(Run("MATCH (t:T) RETURN count(*) AS c"),
+            "┌───────┐\n│ c     │\n│ INT64 │\n├───────┤\n│ 1     │\n└───────┘\n");
+}
+
+TEST_F(CypherApiTest, PreparedStatements) {
+  Exec("CREATE NODE TABLE Person(name STRING, age INT64, PRIMARY KEY(name))");
+  auto insert = conn_->Prepare("CREATE (:Person {name: $name, age: $age})");
+  ASSERT_TRUE(insert.ok()) << insert.status().ToString();
+  EXPECT_EQ((*insert)->parameter_names(), (std::vector<std::string>{"age", "name"}));
+  for (auto [name, age] : std::vector<std::pair<std::string, int64_t>>{{"Alice", 30}, {"Bob", 25}, {"Carol", 41}}) {
+    auto r = conn_->Execute(insert->get(), {{"name", Value::String(name)}, {"age", Value::Int64(age)}});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  auto missing = conn_->Execute(insert->get(), {{"name", Value::String("Dan")}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "parameter $age has no value");
+  auto wrong = conn_->Execute(insert->get(), {{"name", Value::String("Dan")}, {"age", Value::String("old")}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("type mismatch"), std::string::npos) << wrong.status().message();
+
+  auto query = conn_->Prepare("MATCH (p:Person) WHERE p.age > $min RETURN p.name ORDER BY p.name LIMIT $n");
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  auto r = conn_->Execute(query->get(), {{"min", Value::Int64(26)}, {"n", Value::Int64(5)}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 2u);
+  EXPECT_EQ((*r)->Get(0, 0).string_value(), "Alice");
+  EXPECT_EQ((*r)->Get(1, 0).string_value(), "Carol");
+
+  // Key lookup through a parameter.
+  auto lookup = conn_->Prepare("MATCH (p:Person {name: $name}) RETURN p.age");
+  ASSERT_TRUE(lookup.ok());
+  r = conn_->Execute(lookup->get(), {{"name", Value::String("Bob")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 1u);
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 25);
+
+  // Prepare reports binding errors at once; Query refuses parameters.
+  auto bad = conn_->Prepare("MATCH (p:Persn) RETURN p");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().substr(0, 55), "Binder error at line 1, column 7: table Persn does not ");
+  auto q = conn_->Query("RETURN $x");
+  ASSERT_FALSE(q.ok());
+}
+
+TEST_F(CypherApiTest, ReadersDoNotSeeUncommittedWrites) {
+  Exec("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id)); CREATE (:T {id: 1})");
+  Connection writer(db_.get());
+  ASSERT_TRUE(writer.Query("BEGIN TRANSACTION").ok());
+  ASSERT_TRUE(writer.Query("CREATE (:T {id: 2})").ok());
+  EXPECT_TRUE(writer.in_transaction());
+  auto inside = writer.Query("MATCH (t:T) RETURN count(*)");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ((*inside)->Get(0, 0).int_value(), 2);
+  auto outside = conn_->Query("MATCH (t:T) RETURN count(*)");
+  ASSERT_TRUE(outside.ok()) << outside.status().ToString();
+  EXPECT_EQ((*outside)->Get(0, 0).int_value(), 1);
+  // A second writer is refused while the first is open.
+  auto second = conn_->Query("CREATE (:T {id: 3})");
+  EXPECT_FALSE(second.ok());
+  ASSERT_TRUE(writer.Query("COMMIT").ok());
+  outside = conn_->Query("MATCH (t:T) RETURN count(*)");
+  ASSERT_TRUE(outside.ok());
+  EXPECT_EQ((*outside)->Get(0, 0).int_value(), 2);
+}
+
+TEST_F(CypherApiTest, RestartGivesIdenticalResults) {
+  Exec("CREATE NODE TABLE Person(name STRING, age INT64, born DATE, PRIMARY KEY(name));"
+       "CREATE NODE TABLE City(name STRING, PRIMARY KEY(name));"
+       "CREATE REL TABLE Knows(FROM Person TO Person, since INT64);"
+       "CREATE REL TABLE LivesIn(FROM Person TO City);"
+       "CREATE (a:Person {name: 'Alice', age: 30, born: date('1994-03-01')}),"
+       "       (b:Person {name: 'Bob', age: 25}), (c:Person {name: 'Carol', age: 41}),"
+       "       (x:City {name: 'Oslo'}),"
+       "       (a)-[:Knows {since: 2010}]->(b), (b)-[:Knows {since: 2015}]->(c), (a)-[:LivesIn]->(x)");
+  const std::vector<std::string> queries = {
+      "MATCH (p:Person) RETURN p ORDER BY p.name",
+      "MATCH (a:Person)-[k:Knows]->(b:Person) RETURN a.name, k, b.name ORDER BY k.since",
+      "MATCH (a:Person)-[:Knows]-(b) RETURN a.name, b.name ORDER BY a.name, b.name",
+      "MATCH (p:Person) RETURN avg(p.age) AS a, sum(p.age) AS s, collect(p.name) AS names",
+      "MATCH (p:Person)-[:LivesIn]->(c:City) RETURN p.name, c.name, id(c), label(p)",
+      "CALL show_tables() RETURN *",
+      "CALL table_info('Person') RETURN *",
+  };
+  std::vector<std::string> before;
+  for (const auto& q : queries) before.push_back(Run(q));
+  Reopen();
+  for (size_t i = 0; i < queries.size(); i++) EXPECT_EQ(Run(queries[i]), before[i]) << queries[i];
+  Exec("CHECKPOINT");
+  Reopen();
+  for (size_t i = 0; i < queries.size(); i++) EXPECT_EQ(Run(queries[i]), before[i]) << queries[i];
+  EXPECT_EQ(before[0].find("ERROR"), std::string::npos) << before[0];
+}
+
+TEST_F(CypherApiTest, ExplainAndProfile) {
+  Exec("CREATE NODE TABLE T(id INT64, v INT64, PRIMARY KEY(id)); CREATE (:T {id: 1, v: 5}), (:T {id: 2, v: 7})");
+  auto r = conn_->Query("EXPLAIN MATCH (t:T) WHERE t.v > 5 RETURN t.id");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->column_names(), std::vector<std::string>{"physical plan"});
+  EXPECT_EQ((*r)->Get(0, 0).string_value(),
+            "Projection t.id\n"
+            "  NodeScan t tables=[0] filter=(t.v > 5)\n"
+            "    SingleRow\n");
+  r = conn_->Query("PROFILE MATCH (t:T) WHERE t.v > 5 RETURN t.id");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string& text = (*r)->Get(0, 0).string_value();
+  EXPECT_NE(text.find("Projection t.id [rows=1, time="), std::string::npos) << text;
+  EXPECT_NE(text.find("NodeScan t tables=[0] filter=(t.v > 5) [rows=1, time="), std::string::npos) << text;
+  r = conn_->Query("EXPLAIN MATCH (t:T {id: 2}) RETURN t.v");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE((*r)->Get(0, 0).string_value().find("IndexLookup t table=0 key=2"), std::string::npos)
+      << (*r)->Get(0, 0).string_value();
+}
+
+}  // namespace
+}  // namespace ruzu
