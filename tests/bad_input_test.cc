@@ -12,10 +12,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -965,44 +968,55 @@ TEST_F(FaultTest, TransientReadFaultsNeverDamageTheDatabase) {
 TEST_F(BadInputTest, UserErrorsNameTheProblemAndChangeNothing) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(path_));
   ASSERT_OK(CommitWorkload(db.get(), kSeed, 0, 2));
+  uint64_t people_before = 0, knows_before = 0, wrote_before = 0;
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> read, db->Begin(TransactionMode::kReadOnly));
+    ASSERT_OK_AND_ASSIGN(people_before, read->CountNodes("Person"));
+    ASSERT_OK_AND_ASSIGN(knows_before, read->CountRels("Knows"));
+    ASSERT_OK_AND_ASSIGN(wrote_before, read->CountRels("Wrote"));
+  }
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
+  // Transaction 1 deletes only nodes of transaction 0 and its own last one.
   const Value existing = Value::Int64(crash::PersonKey(1, 0));
+  ASSERT_OK_AND_ASSIGN(std::optional<uint64_t> existing_offset, txn->LookupNode("Person", existing));
+  ASSERT_TRUE(existing_offset.has_value()) << "the workload no longer keeps Person " << existing.ToString();
+  const Value null = Value::Null(LogicalType::kInt64);
 
   // Duplicate primary key: committed before, and inserted in this transaction.
-  EXPECT_STATUS(txn->InsertNode("Person", {existing, Value::Int64(1), Value::String("dup")}).status(),
+  EXPECT_STATUS(txn->InsertNode("Person", {existing, Value::Int64(1), Value::String("dup"), null}).status(),
                 kAlreadyExists, std::to_string(crash::PersonKey(1, 0)), "Person");
   EXPECT_STATUS(txn->InsertNode("Txn", {Value::Int64(0), Value::Int64(1)}).status(), kAlreadyExists, "0", "Txn");
-  ASSERT_OK(txn->InsertNode("Person", {Value::Int64(777777), Value::Int64(-1), Value::String("new")}).status());
-  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(777777), Value::Int64(-1), Value::String("again")}).status(),
+  ASSERT_OK(txn->InsertNode("Person", {Value::Int64(777777), Value::Int64(-1), Value::String("new"), null}).status());
+  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(777777), Value::Int64(-1), Value::String("again"), null}).status(),
                 kAlreadyExists, "777777");
 
   // Missing endpoints.
-  EXPECT_STATUS(txn->InsertRel("Knows", Value::Int64(123456), existing, {Value::Int64(0), Value::Int64(0)}).status(),
+  EXPECT_STATUS(txn->InsertRel("Knows", Value::Int64(123456), existing, {Value::Int64(0), Value::Int64(0), null}).status(),
                 kNotFound, "123456", "Person");
-  EXPECT_STATUS(txn->InsertRel("Knows", existing, Value::Int64(654321), {Value::Int64(0), Value::Int64(0)}).status(),
+  EXPECT_STATUS(txn->InsertRel("Knows", existing, Value::Int64(654321), {Value::Int64(0), Value::Int64(0), null}).status(),
                 kNotFound, "654321");
-  EXPECT_STATUS(txn->InsertRel("Wrote", Value::Int64(99), existing, {Value::Int64(0)}).status(), kNotFound, "99",
+  EXPECT_STATUS(txn->InsertRel("Wrote", Value::Int64(99), existing, {Value::Int64(0), null}).status(), kNotFound, "99",
                 "Txn");
 
   // Wrong value types and counts.
-  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(5), Value::String("x"), Value::String("n")}).status(),
+  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(5), Value::String("x"), Value::String("n"), null}).status(),
                 kInvalidArgument, "txn", "INT64", "STRING");
-  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(5), Value::Int64(1), Value::Double(1.5)}).status(),
+  EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(5), Value::Int64(1), Value::Double(1.5), null}).status(),
                 kInvalidArgument, "name", "STRING", "DOUBLE");
   EXPECT_STATUS(txn->InsertNode("Person", {Value::Int64(5), Value::Int64(1)}).status(), kInvalidArgument, "Person",
-                "3");
-  EXPECT_STATUS(txn->InsertRel("Knows", existing, existing, {Value::Bool(true), Value::Int64(0)}).status(),
+                "4");
+  EXPECT_STATUS(txn->InsertRel("Knows", existing, existing, {Value::Bool(true), Value::Int64(0), null}).status(),
                 kInvalidArgument, "txn", "INT64", "BOOL");
-  EXPECT_STATUS(txn->InsertRel("Knows", Value::String("a"), existing, {Value::Int64(0), Value::Int64(0)}).status(),
+  EXPECT_STATUS(txn->InsertRel("Knows", Value::String("a"), existing, {Value::Int64(0), Value::Int64(0), null}).status(),
                 kInvalidArgument, "FROM", "INT64");
   EXPECT_STATUS(txn->LookupNode("Person", Value::String("x")).status(), kInvalidArgument, "INT64", "STRING");
 
   // NULL primary key, NULL endpoint.
-  EXPECT_STATUS(txn->InsertNode("Person", {Value::Null(LogicalType::kInt64), Value::Int64(1), Value::String("n")})
+  EXPECT_STATUS(txn->InsertNode("Person", {Value::Null(LogicalType::kInt64), Value::Int64(1), Value::String("n"), null})
                     .status(),
                 kInvalidArgument, "primary key", "id", "NULL");
   EXPECT_STATUS(
-      txn->InsertRel("Knows", Value::Null(LogicalType::kInt64), existing, {Value::Int64(0), Value::Int64(0)}).status(),
+      txn->InsertRel("Knows", Value::Null(LogicalType::kInt64), existing, {Value::Int64(0), Value::Int64(0), null}).status(),
       kInvalidArgument, "NULL");
 
   // Unknown tables, and tables of the wrong kind.
@@ -1027,13 +1041,32 @@ TEST_F(BadInputTest, UserErrorsNameTheProblemAndChangeNothing) {
   EXPECT_STATUS(txn->CreateNodeTable("T", {{"a", LogicalType::kInt64}, {"A", LogicalType::kInt64}}, "a").status(),
                 kInvalidArgument, "A");
 
+  // Updates and deletes of what is not there, or not allowed.
+  const uint64_t at = *existing_offset;
+  const uint64_t nowhere = uint64_t{1} << 30;
+  EXPECT_STATUS(txn->SetNodeProperty("Person", at, "id", Value::Int64(1)), kInvalidArgument, "primary key", "id");
+  EXPECT_STATUS(txn->SetNodeProperty("Person", at, "touched", Value::String("x")), kInvalidArgument, "touched",
+                "INT64", "STRING");
+  EXPECT_STATUS(txn->SetNodeProperty("Person", at, "nope", null), kNotFound, "nope");
+  EXPECT_STATUS(txn->SetNodeProperty("Person", nowhere, "touched", null), kNotFound, "Person");
+  EXPECT_STATUS(txn->SetNodeProperty("Knows", at, "touched", null), kInvalidArgument, "Knows");
+  EXPECT_STATUS(txn->SetRelProperty("Knows", at, nowhere, "touched", null), kNotFound, "Knows",
+                std::to_string(nowhere));
+  EXPECT_STATUS(txn->DeleteRel("Knows", at, nowhere), kNotFound, "Knows", std::to_string(nowhere));
+  EXPECT_STATUS(txn->DeleteRel("Wrote", nowhere, 0), kNotFound, "Txn");
+  // Person 10000 has at least its Wrote edge from marker 1.
+  EXPECT_STATUS(txn->DeleteNode("Person", at, /*detach=*/false), kInvalidArgument, existing.ToString(), "DETACH");
+  EXPECT_STATUS(txn->DeleteNode("Person", nowhere, /*detach=*/true), kNotFound, "Person");
+  EXPECT_STATUS(txn->DeleteNode("Knows", 0, /*detach=*/true), kInvalidArgument, "Knows");
+
   // None of it left a trace; the transaction still commits its one good row.
   ASSERT_OK(txn->Commit());
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> read, db->Begin(TransactionMode::kReadOnly));
   ASSERT_OK_AND_ASSIGN(uint64_t people, read->CountNodes("Person"));
-  EXPECT_EQ(people, static_cast<uint64_t>(crash::WorkloadK(kSeed, 0) + crash::WorkloadK(kSeed, 1) + 1));
+  EXPECT_EQ(people, people_before + 1);
   EXPECT_EQ(db->CatalogSnapshot().Tables().size(), 4u);
-  EXPECT_EQ(*read->CountRels("Knows"), *read->CountRels("Wrote"));
+  EXPECT_EQ(*read->CountRels("Knows"), knows_before);
+  EXPECT_EQ(*read->CountRels("Wrote"), wrote_before);
   read.reset();
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
   EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
@@ -1053,18 +1086,83 @@ TEST_F(BadInputTest, UserErrorsNameTheProblemAndChangeNothing) {
   EXPECT_STATUS(db->Begin(TransactionMode::kReadOnly).status(), kInvalidArgument, "closed");
 }
 
+// --- The oracle itself ------------------------------------------------------------
+//
+// The crash and power-loss oracle must notice a partially applied
+// transaction, whatever the part: every proper prefix of a workload
+// transaction's writes (creates, SETs, relationship deletes, DETACH DELETEs,
+// re-inserted keys), seen from inside the writing transaction, is rejected
+// whether the oracle allows the transaction to be absent or present. Each
+// attempt is rolled back; the rollbacks must leave no trace either.
+TEST_F(BadInputTest, OracleRejectsEveryPartialTransaction) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(path_));
+  ASSERT_OK(CommitWorkload(db.get(), kSeed, 0, 2));
+  int64_t prefixes = 0;
+  std::set<std::string> kinds;  // first word of each write description
+  std::vector<std::string> unnoticed;
+  for (int64_t t = 2; t < 12; t++) {
+    size_t writes = 0;
+    {
+      // The whole transaction satisfies the oracle, as present.
+      ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
+      ASSERT_OK_AND_ASSIGN(std::vector<std::string> all,
+                           crash::WritePartialWorkloadTxn(txn.get(), kSeed, t, 1, SIZE_MAX));
+      writes = all.size();
+      for (const std::string& w : all) kinds.insert(w.substr(0, w.find(' ')));
+      WorkloadCheck whole = crash::CheckWorkloadIn(txn.get(), kSeed, t + 1, t + 1);
+      EXPECT_TRUE(whole.problems.empty()) << "transaction " << t << " in full:\n" << whole.Summary();
+      txn->Rollback();
+    }
+    for (size_t m = 1; m < writes; m++) {
+      ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
+      ASSERT_OK_AND_ASSIGN(std::vector<std::string> all, crash::WritePartialWorkloadTxn(txn.get(), kSeed, t, 1, m));
+      WorkloadCheck check = crash::CheckWorkloadIn(txn.get(), kSeed, t, t + 1);
+      prefixes++;
+      if (check.problems.empty()) {
+        unnoticed.push_back("transaction " + std::to_string(t) + ": the first " + std::to_string(m) + " of " +
+                            std::to_string(writes) + " writes (missing from '" + all[m] + "' on)");
+      }
+      txn->Rollback();
+    }
+    ASSERT_OK(CommitWorkload(db.get(), kSeed, t, t + 1));
+  }
+  EXPECT_TRUE(unnoticed.empty()) << "the oracle accepted partial transactions: "
+                                 << ::testing::PrintToString(unnoticed);
+  // The workload really does all of it.
+  for (const char* kind : {"insert", "SET", "delete", "DETACH"}) {
+    bool seen = false;
+    for (const std::string& k : kinds) seen |= k.rfind(kind, 0) == 0;
+    EXPECT_TRUE(seen) << "no '" << kind << "' write in transactions 2..11: " << ::testing::PrintToString(kinds);
+  }
+  WorkloadCheck check = CheckWorkload(db.get(), kSeed, 12, 12);
+  EXPECT_TRUE(check.problems.empty()) << "after the rollbacks:\n" << check.Summary();
+  EXPECT_GT(check.total.reinserts, 0) << "no deleted key was inserted again";
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
+  std::printf("oracle: %lld partial transactions, all rejected (%s)\n", static_cast<long long>(prefixes),
+              check.total.ToString().c_str());
+  ASSERT_OK(db->Close());
+}
+
 // --- Power loss at every kill point (in-memory file system) --------------------
 //
 // Three sessions of three workload transactions each, with a checkpoint after
 // the second commit of every session, checkpoints at close except after the
 // second session (so the third open replays a WAL), and automatic
-// checkpoints after every commit in the third. The power fails inside the
+// checkpoints after every commit in the third, where a read-only snapshot
+// stays open across the first commit (its automatic checkpoint waits; an
+// explicit one is refused, and runs once the snapshot ends). Every
+// transaction also SETs, deletes and DETACH DELETEs (tests/crash_workload.h),
+// and the oracle compares the whole database with the model, so the in-doubt
+// transaction's updates and deletions must be all there or all absent along
+// with its creates. The power fails inside the
 // kill-point hook at the N-th hit of one point (or right after the N-th
 // commit); the process "dies" there: the test stops using that Database.
 // Then the database reopens on the same file system and the oracle holds:
 // acknowledged commits present, the in-doubt one entirely or not at all,
 // Verify clean, the same Dump after another reopen, and a power failure
-// during that recovery changes nothing either.
+// during that recovery changes nothing either. RUZU_WORKLOAD_SEED runs the
+// same plans on another workload.
 
 struct PowerLossPlan {
   std::string point;  // empty: right after the hit-th successful commit
@@ -1103,9 +1201,17 @@ class PowerLossTest : public ::testing::Test {
       if (*crashed) return;  // died during creation or recovery
       ASSERT_TRUE(opened.ok()) << opened.status().ToString();
       std::unique_ptr<Database> db = std::move(opened).value();
+      // In the last session a snapshot stays open across the first commit:
+      // its automatic checkpoint waits, an explicit one is refused until the
+      // snapshot ends.
+      std::unique_ptr<Transaction> reader;
+      const int64_t reader_sees = t;
+      if (session == 2) {
+        ASSERT_OK_AND_ASSIGN(reader, db->Begin(TransactionMode::kReadOnly));
+      }
       for (int i = 0; i < 3; i++, t++) {
         ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
-        ASSERT_OK(WriteWorkloadTxn(txn.get(), kSeed, t, scale_));
+        ASSERT_OK(WriteWorkloadTxn(txn.get(), seed_, t, scale_));
         *hi = t + 1;
         Status s = txn->Commit();
         if (s.ok()) *lo = t + 1;
@@ -1114,6 +1220,18 @@ class PowerLossTest : public ::testing::Test {
         if (plan.point.empty() && ++commits == plan.hit) {
           crash_now();
           return;
+        }
+        if (reader != nullptr) {
+          WorkloadCheck c = crash::CheckWorkloadIn(reader.get(), seed_, reader_sees, reader_sees, scale_);
+          ASSERT_TRUE(c.problems.empty()) << "a snapshot held across a commit changed:\n" << c.Summary();
+          s = db->Checkpoint();
+          if (*crashed) return;
+          EXPECT_EQ(s.code(), StatusCode::kTransactionError)
+              << "Checkpoint() with a snapshot open and updates pending: " << s.ToString();
+          reader.reset();
+          s = db->Checkpoint();  // what waited for the snapshot
+          if (*crashed) return;
+          ASSERT_OK(s);
         }
         if (i == 1) {
           s = db->Checkpoint();
@@ -1133,9 +1251,10 @@ class PowerLossTest : public ::testing::Test {
     std::string dump;
     {
       ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(kPath, options));
-      WorkloadCheck check = CheckWorkload(db.get(), kSeed, lo, hi, scale_);
+      WorkloadCheck check = CheckWorkload(db.get(), seed_, lo, hi, scale_);
       ASSERT_TRUE(check.problems.empty()) << check.Summary();
       *present = check.present;
+      last_per_txn_ = check.per_txn;
       ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
       ASSERT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
       ASSERT_OK_AND_ASSIGN(dump, db->Dump());
@@ -1148,7 +1267,7 @@ class PowerLossTest : public ::testing::Test {
   }
 
   void RunPlan(const PowerLossPlan& plan) {
-    SCOPED_TRACE(plan.Describe());
+    SCOPED_TRACE(plan.Describe() + ", workload seed " + std::to_string(seed_));
     FaultInjectionFileSystem fs;
     int64_t lo = 0, hi = 0;
     bool crashed = false;
@@ -1179,6 +1298,7 @@ class PowerLossTest : public ::testing::Test {
     int64_t present = 0;
     ASSERT_NO_FATAL_FAILURE(Check(&fs, lo, hi, &present));
     acked_ += lo;
+    for (int64_t t = 0; t < lo && t < static_cast<int64_t>(last_per_txn_.size()); t++) acked_ops_ += last_per_txn_[t];
     // One more transaction, a power cut, and it is still there.
     {
       DatabaseOptions options;
@@ -1186,7 +1306,7 @@ class PowerLossTest : public ::testing::Test {
       options.checkpoint_on_close = false;
       ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(kPath, options));
       ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
-      ASSERT_OK(WriteWorkloadTxn(txn.get(), kSeed, present, scale_));
+      ASSERT_OK(WriteWorkloadTxn(txn.get(), seed_, present, scale_));
       ASSERT_OK(txn->Commit());
       txn.reset();
       fs.SimulateCrash(plan.crash);
@@ -1205,9 +1325,23 @@ class PowerLossTest : public ::testing::Test {
     return modes;
   }
 
+  // RUZU_WORKLOAD_SEED replaces the workload seed of the power-loss runs.
+  static uint64_t WorkloadSeed() {
+    const char* env = std::getenv("RUZU_WORKLOAD_SEED");
+    return env != nullptr && *env != '\0' ? std::strtoull(env, nullptr, 10) : kSeed;
+  }
+
+  std::string Figures() const {
+    return std::to_string(acked_) + " acked txns verified, which made " + std::to_string(acked_ops_.sets()) +
+           " property SETs and " + std::to_string(acked_ops_.deletes()) + " deletes (" + acked_ops_.ToString() + ")";
+  }
+
+  const uint64_t seed_ = WorkloadSeed();
   int64_t scale_ = 1;
   int crashes_ = 0;
   int64_t acked_ = 0;
+  crash::TxnOps acked_ops_;
+  std::vector<crash::TxnOps> last_per_txn_;
 };
 
 TEST_F(PowerLossTest, AtEveryKillPointAndAfterEveryCommit) {
@@ -1243,9 +1377,8 @@ TEST_F(PowerLossTest, AtEveryKillPointAndAfterEveryCommit) {
       }
     }
   }
-  std::printf("power loss: %d plans, %d crashed mid-workload, %lld acked txns verified\n", plans, crashes_,
-              static_cast<long long>(acked_));
-  EXPECT_GT(crashes_, plans / 2);
+  std::printf("power loss: %d plans, %d crashed mid-workload, %s\n", plans, crashes_, Figures().c_str());
+  EXPECT_EQ(crashes_, plans) << "some plans never reached their kill point";
 }
 
 // The same with transactions of 300..1800 nodes: the tables grow past the
@@ -1254,7 +1387,7 @@ TEST_F(PowerLossTest, AtEveryKillPointAndAfterEveryCommit) {
 TEST_F(PowerLossTest, LargeTransactionsAcrossNodeGroups) {
   scale_ = 300;
   int64_t rows = 0;
-  for (int64_t t = 0; t < 7; t++) rows += crash::WorkloadK(kSeed, t, scale_);
+  for (int64_t t = 0; t < 7; t++) rows += crash::WorkloadK(seed_, t, scale_);
   ASSERT_GT(rows, 4096) << "the workload no longer crosses a node group";
   std::vector<std::pair<std::string, std::vector<int>>> points = {
       {"", {3, 7}},
@@ -1280,8 +1413,7 @@ TEST_F(PowerLossTest, LargeTransactionsAcrossNodeGroups) {
       }
     }
   }
-  std::printf("power loss, large transactions: %d plans, %lld acked txns verified\n", plans,
-              static_cast<long long>(acked_));
+  std::printf("power loss, large transactions: %d plans, %s\n", plans, Figures().c_str());
 }
 
 }  // namespace

@@ -1,15 +1,25 @@
 // Crash tests with real processes: tools/crash_worker runs a deterministic
-// workload and is SIGKILLed, either at a random moment or at the N-th hit of
-// a named kill point (commit, WAL, checkpoint, creation, recovery). After
-// every kill the test reopens the database and checks the oracle:
+// workload (tests/crash_workload.h: every transaction creates nodes and
+// relationships, SETs properties of earlier ones, deletes relationships,
+// DETACH DELETEs nodes and re-inserts deleted keys) and is SIGKILLed, either
+// at a random moment or at the N-th hit of a named kill point (commit, WAL,
+// checkpoint, creation, recovery). After every kill the test reopens the
+// database and checks the oracle, which compares the whole database with the
+// workload's model of transactions 0..n-1:
 //
 //   * the open succeeds (read-only and read-write see the same state, and a
 //     read-only open modifies no file);
-//   * every acknowledged transaction (ACK t) is present in full;
+//   * every acknowledged transaction (ACK t) is present exactly: its creates,
+//     its SETs and its deletions;
 //   * the one in-doubt transaction (PENDING t without ACK t) is present
-//     entirely or not at all, and nothing after it exists;
+//     entirely or not at all (creates, SETs and deletes together), and
+//     nothing after it exists;
 //   * Verify() reports no problem, and a reopen gives a byte-identical Dump();
 //   * one more transaction commits and survives close/reopen.
+//
+// SnapshotsStayFixedWhileTheWriterUpdatesAndDeletes (no kills) checks that
+// read-only snapshots never change while another thread commits updates and
+// deletions, and that checkpoints wait for them.
 //
 // RUZU_CRASH_SECONDS sets the time budget (default 40 s for the whole
 // binary); the kill-point sweep always runs in full, random kills fill the
@@ -21,15 +31,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "db/database.h"
@@ -49,6 +63,9 @@ struct Totals {
   int in_doubt_present = 0;
   int in_doubt_absent = 0;
   int64_t lost = 0;
+  crash::TxnOps acked_ops;  // what the acknowledged, verified transactions did
+  int64_t entities_checked = 0;  // nodes and relationships compared with the model, all checks
+  int snapshot_checks = 0;       // SnapshotsStayFixed...: reader views compared with the model
 };
 Totals g_totals;
 const Clock::time_point g_start = Clock::now();
@@ -180,6 +197,8 @@ struct TestDb {
   // Transactions 0..lo-1 must be present; up to hi-1 may be (in doubt).
   int64_t lo = 0;
   int64_t hi = 0;
+  // Transactions 0..counted-1 are in g_totals.acked_ops already.
+  int64_t counted = 0;
 };
 
 class CrashTest : public ::testing::Test {
@@ -293,6 +312,13 @@ class CrashTest : public ::testing::Test {
       crash::WorkloadCheck check = crash::CheckWorkload(w.get(), db->seed, lo, hi, db->scale);
       if (present < 0 && check.present < lo) g_totals.lost += lo - check.present;
       ASSERT_TRUE(check.problems.empty()) << "read-write open:\n" << check.Summary();
+      g_totals.entities_checked += check.nodes_checked + check.rels_checked;
+      // The acknowledged transactions' creates, SETs and deletes were all
+      // found exactly as the model has them.
+      for (int64_t t = db->counted; t < lo && t < static_cast<int64_t>(check.per_txn.size()); t++) {
+        g_totals.acked_ops += check.per_txn[static_cast<size_t>(t)];
+      }
+      db->counted = std::max(db->counted, lo);
       if (present >= 0) {
         EXPECT_EQ(check.present, present) << "read-only and read-write opens disagree";
       }
@@ -328,6 +354,8 @@ class CrashTest : public ::testing::Test {
       ASSERT_OK(w->Close());
     }
     db->lo = db->hi = present + 1;
+    // The extra transaction was not acknowledged by a worker: not counted.
+    db->counted = std::max(db->counted, present + 1);
   }
 
   static uint64_t seed_;
@@ -422,6 +450,130 @@ TEST_F(CrashTest, KillAtEveryKillPoint) {
   }
 }
 
+// Snapshots under concurrency (no kills): a reader thread holds one
+// read-only transaction while the writer commits workload transactions that
+// SET, delete and DETACH DELETE, and checks again and again that its view is
+// exactly the model of the transactions committed when it began. A second
+// thread keeps starting fresh snapshots: each must be exactly some committed
+// prefix (between the commits acknowledged before it began and those begun
+// by then) and stay so. While the old snapshot is open, Checkpoint() is
+// refused with kTransactionError (updates are pending) and automatic
+// checkpoints wait; after it ends they work, and the state survives reopen.
+TEST_F(CrashTest, SnapshotsStayFixedWhileTheWriterUpdatesAndDeletes) {
+  const std::string path = MakeTempDir() + "/snapshot.ruzu";
+  const uint64_t seed = rng_();
+  SCOPED_TRACE("workload seed " + std::to_string(seed));
+  DatabaseOptions options;
+  options.checkpoint_wal_bytes = 1;  // an automatic checkpoint after every commit, when allowed
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(path, options));
+  crash::WorkloadWriter writer(seed, /*scale=*/1, /*next=*/0);
+  auto commit = [&]() -> Status {
+    ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, db->Begin(TransactionMode::kReadWrite));
+    RETURN_IF_ERROR(writer.Write(txn.get()));
+    return txn->Commit();
+  };
+  for (int i = 0; i < 6; i++) ASSERT_OK(commit());
+  const int64_t n0 = writer.next();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Transaction> held, db->Begin(TransactionMode::kReadOnly));
+  {
+    crash::WorkloadCheck first = crash::CheckWorkloadIn(held.get(), seed, n0, n0);
+    ASSERT_TRUE(first.problems.empty()) << "the new snapshot:\n" << first.Summary();
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> acked{n0};    // Commit() returned OK for 0..acked-1
+  std::atomic<int64_t> started{n0};  // Commit() may have begun for 0..started-1
+  std::mutex mu;
+  std::vector<std::string> failures;
+  auto fail = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu);
+    failures.push_back(what);
+  };
+  int held_rounds = 0, fresh_rounds = 0;
+  std::thread holder([&] {
+    // Goes on for two rounds after the writer is done.
+    for (int after = 0; after < 2; held_rounds++) {
+      if (stop.load()) after++;
+      crash::WorkloadCheck c = crash::CheckWorkloadIn(held.get(), seed, n0, n0);
+      if (!c.problems.empty()) {
+        return fail("the snapshot held since transaction " + std::to_string(n0 - 1) + " changed (round " +
+                    std::to_string(held_rounds) + ", " + std::to_string(acked.load()) + " committed):\n" +
+                    c.Summary());
+      }
+    }
+  });
+  std::thread fresh([&] {
+    while (!stop.load()) {
+      const int64_t lo = acked.load();
+      Result<std::unique_ptr<Transaction>> r = db->Begin(TransactionMode::kReadOnly);
+      const int64_t hi = started.load();
+      if (!r.ok()) return fail("Begin(read-only): " + r.status().ToString());
+      crash::WorkloadCheck c = crash::CheckWorkloadIn(r->get(), seed, lo, hi);
+      if (!c.problems.empty()) {
+        return fail("a snapshot begun with " + std::to_string(lo) + ".." + std::to_string(hi) +
+                    " transactions committed:\n" + c.Summary());
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(300));
+      crash::WorkloadCheck again = crash::CheckWorkloadIn(r->get(), seed, c.present, c.present);
+      if (!again.problems.empty()) {
+        return fail("a snapshot of " + std::to_string(c.present) + " transactions changed while open:\n" +
+                    again.Summary());
+      }
+      fresh_rounds++;
+    }
+  });
+  std::string writer_error;
+  for (int i = 0; i < 12 && writer_error.empty(); i++) {
+    started.store(writer.next() + 1);
+    Status s = commit();
+    if (!s.ok()) {
+      writer_error = "commit of transaction " + std::to_string(writer.next() - 1) + ": " + s.ToString();
+      break;
+    }
+    acked.store(writer.next());
+    s = db->Checkpoint();
+    if (s.code() != StatusCode::kTransactionError) {
+      writer_error = "Checkpoint() with an old snapshot open and updates pending returned " + s.ToString() +
+                     " (expected kTransactionError)";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  stop.store(true);
+  holder.join();
+  fresh.join();
+  ASSERT_TRUE(writer_error.empty()) << writer_error;
+  ASSERT_TRUE(failures.empty()) << ::testing::PrintToString(failures);
+  EXPECT_GE(held_rounds, 3);
+  g_totals.snapshot_checks += held_rounds + fresh_rounds;
+  const int64_t n = writer.next();
+  crash::WorkloadCheck now = crash::CheckWorkload(db.get(), seed, n, n);
+  ASSERT_TRUE(now.problems.empty()) << "the latest state:\n" << now.Summary();
+  EXPECT_GT(now.total.sets(), 0);
+  EXPECT_GT(now.total.deletes(), 0);
+  EXPECT_GT(db->Stats().wal_bytes, 0u) << "a checkpoint ran while the old snapshot was open";
+
+  // The snapshot ends: checkpoints work again, the next commit checkpoints
+  // automatically, and everything survives reopen.
+  held.reset();
+  ASSERT_OK(db->Checkpoint());
+  ASSERT_OK(commit());
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
+  EXPECT_TRUE(problems.empty()) << ::testing::PrintToString(problems);
+  ASSERT_OK_AND_ASSIGN(std::string dump, db->Dump());
+  ASSERT_OK(db->Close());
+  db.reset();
+  ASSERT_OK_AND_ASSIGN(db, Database::Open(path));
+  crash::WorkloadCheck reopened = crash::CheckWorkload(db.get(), seed, n + 1, n + 1);
+  ASSERT_TRUE(reopened.problems.empty()) << "after reopen:\n" << reopened.Summary();
+  ASSERT_OK_AND_ASSIGN(std::string again, db->Dump());
+  EXPECT_EQ(again, dump);
+  ASSERT_OK(db->Close());
+  std::printf("snapshots: held snapshot checked %d times and %d fresh snapshots twice each while %lld "
+              "transactions committed (%lld SETs, %lld deletes)\n",
+              held_rounds, fresh_rounds, static_cast<long long>(n - n0), static_cast<long long>(now.total.sets()),
+              static_cast<long long>(now.total.deletes()));
+}
+
 // Random kills for the rest of the budget: at a random moment, or at a
 // random kill point, sometimes followed by a kill of the next recovery.
 TEST_F(CrashTest, RandomKills) {
@@ -475,10 +627,21 @@ TEST_F(CrashTest, RandomKills) {
 class CrashSummary : public ::testing::Environment {
  public:
   void TearDown() override {
+    const crash::TxnOps& ops = g_totals.acked_ops;
     std::printf("crash: %d iterations, %lld acked txns verified, %lld lost (%d kills; in-doubt txns: %d present, %d absent; %.1f s)\n",
                 g_totals.iterations, static_cast<long long>(g_totals.acked_verified),
                 static_cast<long long>(g_totals.lost), g_totals.kills, g_totals.in_doubt_present,
                 g_totals.in_doubt_absent, std::chrono::duration<double>(Clock::now() - g_start).count());
+    std::printf("crash: the acked txns verified made %lld property SETs (%lld node, %lld relationship), %lld "
+                "deletes (%lld DeleteRel, %lld DETACH DELETE taking %lld relationships), %lld re-inserted keys, "
+                "%lld nodes and %lld relationships created; %lld entities compared with the model in all; "
+                "%d snapshot views checked under concurrent writes\n",
+                static_cast<long long>(ops.sets()), static_cast<long long>(ops.node_sets),
+                static_cast<long long>(ops.rel_sets), static_cast<long long>(ops.deletes()),
+                static_cast<long long>(ops.rel_deletes), static_cast<long long>(ops.node_deletes),
+                static_cast<long long>(ops.detached_rels), static_cast<long long>(ops.reinserts),
+                static_cast<long long>(ops.nodes_created), static_cast<long long>(ops.rels_created),
+                static_cast<long long>(g_totals.entities_checked), g_totals.snapshot_checks);
     std::fflush(stdout);
   }
 };

@@ -5,17 +5,12 @@
 //   PENDING t   printed right before Commit() of transaction t
 //   ACK t       printed after Commit() of transaction t returned OK
 //
-// Workload (keep in sync with tests/crash_workload.cc, the test's oracle):
-//   tables  Txn(id INT64, k INT64, PRIMARY KEY id)
-//           Person(id INT64, txn INT64, name STRING, PRIMARY KEY id)
-//           Wrote(FROM Txn TO Person, txn INT64)
-//           Knows(FROM Person TO Person, txn INT64, seq INT64)
-//   txn t   (t = 0, 1, 2, ...; transaction 0 also creates the tables)
-//           a marker Txn{id: t, k: K}, K = WorkloadK(seed, t, scale) in
-//           [1, 6] * scale
-//           K Person nodes {id: t * 10000 + i, txn: t, name: PersonName(seed, t, i)}
-//           K Wrote edges Txn t -> Person(t, i) {txn: t}
-//           K Knows edges Person(t, i) -> KnowsTarget(seed, t, i) {txn: t, seq: i}
+// Workload: tests/crash_workload.h (shared with the test's oracle, so the
+// two cannot drift apart): transaction t creates a marker Txn{id: t, k: K},
+// K Person nodes and K Wrote and K Knows edges, SETs `touched = t` (and some
+// names) on earlier nodes and relationships, deletes earlier relationships,
+// DETACH DELETEs earlier nodes and inserts some of their keys again, and
+// changes some of its own new entities: all of it one transaction.
 // A run continues after the last transaction present in the database (the
 // number of Txn markers), so several runs can share a database.
 //
@@ -44,78 +39,11 @@
 #include <vector>
 
 #include "db/database.h"
+#include "tests/crash_workload.h"
 
 namespace {
 
-using ruzu::LogicalType;
 using ruzu::Status;
-using ruzu::Value;
-
-// --- The deterministic workload (mirrored by tests/crash_workload.cc). ---
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-int64_t WorkloadK(uint64_t seed, int64_t t, int64_t scale) {
-  return (1 + static_cast<int64_t>(Mix(seed ^ Mix(static_cast<uint64_t>(t) * 3 + 1)) % 6)) * scale;
-}
-
-int64_t PersonKey(int64_t t, int64_t i) { return t * 10000 + i; }
-
-std::string PersonName(uint64_t seed, int64_t t, int64_t i) {
-  const uint64_t h = Mix(seed ^ Mix(static_cast<uint64_t>(PersonKey(t, i)) * 3 + 2));
-  return "person-" + std::to_string(t) + "-" + std::to_string(i) + std::string(h % 40, '.');
-}
-
-// Key of the Person that the i-th Knows edge of transaction t points at:
-// a node of transaction t itself or of an earlier one.
-int64_t KnowsTarget(uint64_t seed, int64_t t, int64_t i, int64_t scale) {
-  const uint64_t h = Mix(seed ^ Mix(static_cast<uint64_t>(PersonKey(t, i)) * 3 + 3));
-  const int64_t t2 = static_cast<int64_t>(h % static_cast<uint64_t>(t + 1));
-  const int64_t j = static_cast<int64_t>((h >> 32) % static_cast<uint64_t>(WorkloadK(seed, t2, scale)));
-  return PersonKey(t2, j);
-}
-
-Status CreateSchema(ruzu::Transaction* txn) {
-  RETURN_IF_ERROR(
-      txn->CreateNodeTable("Txn", {{"id", LogicalType::kInt64}, {"k", LogicalType::kInt64}}, "id").status());
-  RETURN_IF_ERROR(txn->CreateNodeTable("Person",
-                                       {{"id", LogicalType::kInt64},
-                                        {"txn", LogicalType::kInt64},
-                                        {"name", LogicalType::kString}},
-                                       "id")
-                      .status());
-  RETURN_IF_ERROR(txn->CreateRelTable("Wrote", "Txn", "Person", {{"txn", LogicalType::kInt64}}).status());
-  RETURN_IF_ERROR(txn->CreateRelTable("Knows", "Person", "Person",
-                                      {{"txn", LogicalType::kInt64}, {"seq", LogicalType::kInt64}})
-                      .status());
-  return Status::OK();
-}
-
-Status WriteTxn(ruzu::Transaction* txn, uint64_t seed, int64_t t, int64_t scale) {
-  if (t == 0) RETURN_IF_ERROR(CreateSchema(txn));
-  const int64_t k = WorkloadK(seed, t, scale);
-  RETURN_IF_ERROR(txn->InsertNode("Txn", {Value::Int64(t), Value::Int64(k)}).status());
-  for (int64_t i = 0; i < k; i++) {
-    RETURN_IF_ERROR(txn->InsertNode("Person", {Value::Int64(PersonKey(t, i)), Value::Int64(t),
-                                               Value::String(PersonName(seed, t, i))})
-                        .status());
-  }
-  for (int64_t i = 0; i < k; i++) {
-    RETURN_IF_ERROR(
-        txn->InsertRel("Wrote", Value::Int64(t), Value::Int64(PersonKey(t, i)), {Value::Int64(t)}).status());
-  }
-  for (int64_t i = 0; i < k; i++) {
-    RETURN_IF_ERROR(txn->InsertRel("Knows", Value::Int64(PersonKey(t, i)), Value::Int64(KnowsTarget(seed, t, i, scale)),
-                                   {Value::Int64(t), Value::Int64(i)})
-                        .status());
-  }
-  return Status::OK();
-}
 
 // --- Process plumbing. ---
 
@@ -240,11 +168,12 @@ int main(int argc, char** argv) {
     next = static_cast<int64_t>(*count);
   }
 
+  ruzu::crash::WorkloadWriter writer(seed, scale, next);
   for (int64_t n = 0; n < txns; n++) {
     const int64_t t = next + n;
     auto txn = db->Begin(ruzu::TransactionMode::kReadWrite);
     if (!txn.ok()) return Fail(4, "begin txn " + std::to_string(t), txn.status());
-    Status s = WriteTxn(txn->get(), seed, t, scale);
+    Status s = writer.Write(txn->get());
     if (!s.ok()) return Fail(4, "write txn " + std::to_string(t), s);
     Report("PENDING", t);
     s = (*txn)->Commit();
