@@ -1,6 +1,8 @@
 #include "storage/buffer_pool.h"
 
 #include <gtest/gtest.h>
+
+#include "common/test_util.h"
 #include <stdlib.h>
 
 #include <atomic>
@@ -24,20 +26,6 @@ namespace {
 
 constexpr uint64_t kDbId = 0x5EED5EED12345678ull;
 
-std::string TempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string tmpl = ::testing::TempDir();
-    if (tmpl.empty() || tmpl.back() != '/') tmpl += '/';
-    tmpl += "buffer_pool_test_XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    char* d = ::mkdtemp(buf.data());
-    EXPECT_NE(d, nullptr);
-    return std::string(d);
-  }();
-  static int counter = 0;
-  return dir + "/" + name + "_" + std::to_string(counter++);
-}
 
 // Page `id`'s expected payload, version `v`.
 std::vector<char> Content(PageId id, uint64_t v = 0) {

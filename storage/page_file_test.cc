@@ -1,6 +1,8 @@
 #include "storage/page_file.h"
 
 #include <gtest/gtest.h>
+
+#include "common/test_util.h"
 #include <stdlib.h>
 
 #include <cstring>
@@ -16,21 +18,6 @@
 namespace ruzu {
 namespace {
 
-// A fresh path in a per-process temporary directory.
-std::string TempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string tmpl = ::testing::TempDir();
-    if (tmpl.empty() || tmpl.back() != '/') tmpl += '/';
-    tmpl += "page_file_test_XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    char* d = ::mkdtemp(buf.data());
-    EXPECT_NE(d, nullptr);
-    return std::string(d);
-  }();
-  static int counter = 0;
-  return dir + "/" + name + "_" + std::to_string(counter++);
-}
 
 std::unique_ptr<PageFile> OpenPageFile(const std::string& path, uint64_t database_id = 0) {
   OpenOptions opts;

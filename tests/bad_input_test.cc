@@ -27,7 +27,7 @@
 #include "storage/page_file.h"
 #include "storage/testing/fault_injection_file_system.h"
 #include "tests/crash_workload.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 #include "wal/wal_format.h"
 
 namespace ruzu {

@@ -48,7 +48,7 @@
 
 #include "db/database.h"
 #include "tests/crash_workload.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 
 namespace ruzu {
 namespace {

@@ -39,7 +39,7 @@
 
 #include "db/connection.h"
 #include "db/database.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 
 namespace ruzu {
 namespace {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 #include "tools/shell/executor.h"
 #include "tools/shell/format.h"
 #include "tools/shell/shell.h"

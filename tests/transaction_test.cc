@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "db/database.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 
 namespace ruzu {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "db/database.h"
-#include "tests/test_util.h"
+#include "common/test_util.h"
 
 namespace ruzu {
 namespace {

@@ -1,6 +1,8 @@
 // Tests of WalWriter and WalReader in the style of LevelDB's log_test: write
 // logs, damage them byte by byte, and check what recovery returns.
 #include <gtest/gtest.h>
+
+#include "common/test_util.h"
 #include <stdlib.h>
 
 #include <cstdint>
@@ -21,6 +23,9 @@
 namespace ruzu {
 namespace {
 
+// A fresh WAL path.
+std::string WalTempPath(const std::string& name) { return TempPath(name) + ".wal"; }
+
 constexpr uint64_t kDbId = 0x5eed0001;
 constexpr uint64_t kSalt = 0xa11ce;
 constexpr uint8_t kTypeA = WalRecordType::kFirstUser;
@@ -28,21 +33,6 @@ constexpr uint8_t kTypeB = 200;
 
 FileSystem* Fs() { return FileSystem::Default(); }
 
-// A fresh path in a per-process temporary directory.
-std::string TempPath(const std::string& name) {
-  static const std::string dir = [] {
-    std::string tmpl = ::testing::TempDir();
-    if (tmpl.empty() || tmpl.back() != '/') tmpl += '/';
-    tmpl += "wal_test_XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    char* d = ::mkdtemp(buf.data());
-    EXPECT_NE(d, nullptr);
-    return std::string(d);
-  }();
-  static int counter = 0;
-  return dir + "/" + name + "_" + std::to_string(counter++) + ".wal";
-}
 
 std::string ReadAll(const std::string& path) {
   OpenOptions options;
@@ -149,7 +139,7 @@ std::vector<Txn> MakeTxns(int count, uint64_t seed, size_t max_size = 300) {
 // --- Round trips ----------------------------------------------------------
 
 TEST(WalTest, EmptyLog) {
-  const std::string path = TempPath("empty");
+  const std::string path = WalTempPath("empty");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->size_bytes(), kWalHeaderSize);
@@ -166,7 +156,7 @@ TEST(WalTest, EmptyLog) {
 }
 
 TEST(WalTest, RoundTripManyTransactions) {
-  const std::string path = TempPath("roundtrip");
+  const std::string path = WalTempPath("roundtrip");
   std::vector<Txn> txns = MakeTxns(200, 1, 5000);
   // Sizes around the alignment and frame boundaries, and big payloads.
   std::vector<size_t> sizes = {0, 1, 7, 8, 9, 15, 16, 17, 39, 40, 41, 4095, 4096, 4097, 1 << 20, (1 << 20) + 3};
@@ -189,7 +179,7 @@ TEST(WalTest, RoundTripManyTransactions) {
 }
 
 TEST(WalTest, InterleavedTransactionsComeBackInCommitOrder) {
-  const std::string path = TempPath("interleaved");
+  const std::string path = WalTempPath("interleaved");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   w->Add(1, kTypeA, "a1");
@@ -207,7 +197,7 @@ TEST(WalTest, InterleavedTransactionsComeBackInCommitOrder) {
 }
 
 TEST(WalTest, DiscardAndEmptyCommitWriteNothing) {
-  const std::string path = TempPath("discard");
+  const std::string path = WalTempPath("discard");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   w->Add(1, kTypeA, "rolled back");
@@ -221,7 +211,7 @@ TEST(WalTest, DiscardAndEmptyCommitWriteNothing) {
 }
 
 TEST(WalTest, RejectedRecordsFailTheCommit) {
-  const std::string path = TempPath("reject");
+  const std::string path = WalTempPath("reject");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   for (int type = 0; type < WalRecordType::kFirstUser; type++) {
@@ -249,7 +239,7 @@ TEST(WalTest, RejectedRecordsFailTheCommit) {
 
 // The bytes on disk are exactly those wal_format.h documents.
 TEST(WalTest, FormatMatchesDocumentation) {
-  const std::string path = TempPath("format");
+  const std::string path = WalTempPath("format");
   auto w = CreateWriter(path, /*salt=*/0x1122334455667788ULL);
   ASSERT_NE(w, nullptr);
   w->Add(9, 0x42, "hello");
@@ -300,7 +290,7 @@ TEST(WalTest, FormatMatchesDocumentation) {
 // the complete committed prefix, reports a torn tail, and never fails; the
 // writer then continues from there.
 TEST(WalTest, TruncationAtEveryOffsetOfTheLastTwoBatches) {
-  const std::string path = TempPath("truncate_src");
+  const std::string path = WalTempPath("truncate_src");
   std::vector<Txn> txns = MakeTxns(3, 2);
   txns.push_back(Txn{500, {{kTypeA, Payload(1, 13)}, {kTypeB, Payload(2, 100)}}});
   txns.push_back(Txn{501, {{kTypeA, ""}, {kTypeB, Payload(3, 50)}, {kTypeA, Payload(4, 7)}}});
@@ -311,7 +301,7 @@ TEST(WalTest, TruncationAtEveryOffsetOfTheLastTwoBatches) {
   const std::string full = ReadAll(path);
   ASSERT_EQ(full.size(), ends.back());
 
-  const std::string cut = TempPath("truncated");
+  const std::string cut = WalTempPath("truncated");
   for (uint64_t len = ends[2]; len <= full.size(); len++) {
     SCOPED_TRACE("length " + std::to_string(len));
     WriteAll(cut, full.substr(0, len));
@@ -339,14 +329,14 @@ TEST(WalTest, TruncationAtEveryOffsetOfTheLastTwoBatches) {
 }
 
 TEST(WalTest, BitFlipInLastBatchIsTornTail) {
-  const std::string path = TempPath("flip_last_src");
+  const std::string path = WalTempPath("flip_last_src");
   std::vector<Txn> txns = MakeTxns(4, 3);
   txns.push_back(Txn{600, {{kTypeA, Payload(5, 21)}, {kTypeB, Payload(6, 3)}}});
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
-  const std::string damaged_path = TempPath("flip_last");
+  const std::string damaged_path = WalTempPath("flip_last");
   for (uint64_t off = ends[3]; off < ends[4]; off++) {
     SCOPED_TRACE("offset " + std::to_string(off));
     std::string damaged = full;
@@ -361,14 +351,14 @@ TEST(WalTest, BitFlipInLastBatchIsTornTail) {
 }
 
 TEST(WalTest, BitFlipBeforeValidRecordsIsCorruption) {
-  const std::string path = TempPath("flip_mid_src");
+  const std::string path = WalTempPath("flip_mid_src");
   std::vector<Txn> txns = MakeTxns(5, 4);
   txns[1] = Txn{700, {{kTypeA, Payload(7, 11)}, {kTypeB, Payload(8, 64)}}};
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
-  const std::string damaged_path = TempPath("flip_mid");
+  const std::string damaged_path = WalTempPath("flip_mid");
   for (uint64_t off = ends[0]; off < ends[1]; off++) {
     SCOPED_TRACE("offset " + std::to_string(off));
     std::string damaged = full;
@@ -393,13 +383,13 @@ TEST(WalTest, BitFlipBeforeValidRecordsIsCorruption) {
 }
 
 TEST(WalTest, ZeroFilledAndGarbageTailsAreTorn) {
-  const std::string path = TempPath("tails_src");
+  const std::string path = WalTempPath("tails_src");
   std::vector<Txn> txns = MakeTxns(10, 5);
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
-  const std::string tail_path = TempPath("tails");
+  const std::string tail_path = WalTempPath("tails");
   std::mt19937_64 rng(6);
   for (size_t extra : {1, 7, 8, 40, 41, 4096, 5000, 70000}) {
     SCOPED_TRACE("extra " + std::to_string(extra));
@@ -425,14 +415,14 @@ TEST(WalTest, ZeroFilledAndGarbageTailsAreTorn) {
 // A batch is one write; after a crash any of its sectors may be missing.
 // Later records of the same batch surviving must not look like corruption.
 TEST(WalTest, TornBatchWithLaterPartSurvivingIsTornTail) {
-  const std::string path = TempPath("holes_src");
+  const std::string path = WalTempPath("holes_src");
   std::vector<Txn> txns = MakeTxns(3, 7);
   txns.push_back(Txn{800, {{kTypeA, Payload(9, 600)}, {kTypeB, Payload(10, 600)}, {kTypeA, Payload(11, 10)}}});
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
-  const std::string damaged_path = TempPath("holes");
+  const std::string damaged_path = WalTempPath("holes");
   // Zero a 512-byte "sector" at different places inside the last batch.
   for (uint64_t hole = ends[2]; hole + 512 <= ends[3]; hole += 64) {
     SCOPED_TRACE("hole at " + std::to_string(hole));
@@ -448,13 +438,13 @@ TEST(WalTest, TornBatchWithLaterPartSurvivingIsTornTail) {
 
 // The same record twice (e.g. a re-applied write) is not applied twice.
 TEST(WalTest, DuplicatedTailIsNotAppliedTwice) {
-  const std::string path = TempPath("dup_src");
+  const std::string path = WalTempPath("dup_src");
   std::vector<Txn> txns = MakeTxns(4, 8);
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
-  const std::string dup_path = TempPath("dup");
+  const std::string dup_path = WalTempPath("dup");
 
   // The last commit record again.
   WriteAll(dup_path, full + full.substr(full.size() - kWalRecordHeaderSize));
@@ -474,7 +464,7 @@ TEST(WalTest, DuplicatedTailIsNotAppliedTwice) {
 }
 
 TEST(WalTest, RecordsWithoutCommitAreDropped) {
-  const std::string path = TempPath("nocommit_src");
+  const std::string path = WalTempPath("nocommit_src");
   std::vector<Txn> txns = MakeTxns(3, 9);
   txns.push_back(Txn{1000, {{kTypeA, "one"}, {kTypeB, "two"}}});
   auto w = CreateWriter(path);
@@ -482,7 +472,7 @@ TEST(WalTest, RecordsWithoutCommitAreDropped) {
   std::vector<uint64_t> ends = WriteTxns(w.get(), txns);
   const std::string full = ReadAll(path);
   // Drop only the last commit record: two valid but uncommitted records remain.
-  const std::string cut = TempPath("nocommit");
+  const std::string cut = WalTempPath("nocommit");
   WriteAll(cut, full.substr(0, full.size() - kWalRecordHeaderSize));
   auto c = ReadLog(cut);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -496,13 +486,13 @@ TEST(WalTest, RecordsWithoutCommitAreDropped) {
 // --- Headers ----------------------------------------------------------------
 
 TEST(WalTest, MissingFileIsNotFound) {
-  auto c = ReadLog(TempPath("missing"));
+  auto c = ReadLog(WalTempPath("missing"));
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kNotFound);
 }
 
 TEST(WalTest, ShortOrZeroHeaderIsAnEmptyLog) {
-  const std::string path = TempPath("short");
+  const std::string path = WalTempPath("short");
   for (const std::string& data :
        {std::string(), std::string("RUZU"), std::string("RUZUWAL\x01", 8) + std::string(30, 'x'),
         std::string(kWalHeaderSize, '\0'), std::string(kWalHeaderSize + 100, '\0')}) {
@@ -523,7 +513,7 @@ TEST(WalTest, ShortOrZeroHeaderIsAnEmptyLog) {
 }
 
 TEST(WalTest, WrongMagicIsNotADatabase) {
-  const std::string path = TempPath("magic");
+  const std::string path = WalTempPath("magic");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::string data = ReadAll(path);
@@ -541,7 +531,7 @@ TEST(WalTest, WrongMagicIsNotADatabase) {
 }
 
 TEST(WalTest, DamagedHeaderIsCorruption) {
-  const std::string path = TempPath("header_crc");
+  const std::string path = WalTempPath("header_crc");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   const std::string good = ReadAll(path);
@@ -557,7 +547,7 @@ TEST(WalTest, DamagedHeaderIsCorruption) {
 }
 
 TEST(WalTest, OtherFormatVersionIsRejected) {
-  const std::string path = TempPath("version");
+  const std::string path = WalTempPath("version");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::string data = ReadAll(path);
@@ -571,7 +561,7 @@ TEST(WalTest, OtherFormatVersionIsRejected) {
 }
 
 TEST(WalTest, WrongDatabaseId) {
-  const std::string path = TempPath("dbid");
+  const std::string path = WalTempPath("dbid");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   auto c = WalReader::Read(Fs(), path, 77, kSalt);
@@ -584,7 +574,7 @@ TEST(WalTest, WrongDatabaseId) {
 // --- Reset and stale logs ---------------------------------------------------
 
 TEST(WalTest, ResetMakesOldLogStale) {
-  const std::string path = TempPath("reset");
+  const std::string path = WalTempPath("reset");
   std::vector<Txn> txns = MakeTxns(3, 10);
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
@@ -619,7 +609,7 @@ TEST(WalTest, ResetMakesOldLogStale) {
   // If the old records had survived behind the new header, their salt
   // gives them away: a torn tail, never replayed.
   const std::string new_header = ReadAll(path).substr(0, kWalHeaderSize);
-  const std::string mixed = TempPath("reset_mixed");
+  const std::string mixed = WalTempPath("reset_mixed");
   WriteAll(mixed, new_header + before_reset.substr(kWalHeaderSize));
   c = ReadLog(mixed, kSalt + 1);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -629,7 +619,7 @@ TEST(WalTest, ResetMakesOldLogStale) {
 }
 
 TEST(WalTest, StaleLogIsRecreated) {
-  const std::string path = TempPath("stale");
+  const std::string path = WalTempPath("stale");
   auto w = CreateWriter(path, kSalt);
   ASSERT_NE(w, nullptr);
   WriteTxns(w.get(), MakeTxns(2, 11));
@@ -650,7 +640,7 @@ TEST(WalTest, StaleLogIsRecreated) {
 // --- OpenForAppend ------------------------------------------------------------
 
 TEST(WalTest, OpenForAppendAfterTornTailThenMoreCommits) {
-  const std::string path = TempPath("append");
+  const std::string path = WalTempPath("append");
   std::vector<Txn> txns = MakeTxns(5, 12);
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
@@ -680,7 +670,7 @@ TEST(WalTest, OpenForAppendAfterTornTailThenMoreCommits) {
 }
 
 TEST(WalTest, OpenForAppendChecksItsArguments) {
-  const std::string path = TempPath("append_args");
+  const std::string path = WalTempPath("append_args");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   WriteTxns(w.get(), MakeTxns(2, 14));
@@ -697,7 +687,7 @@ TEST(WalTest, OpenForAppendChecksItsArguments) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(WalWriter::OpenForAppend(Fs(), path, kDbId, kSalt, kWalHeaderSize, lsn).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(WalWriter::OpenForAppend(Fs(), TempPath("nope"), kDbId, kSalt, end, lsn).status().code(),
+  EXPECT_EQ(WalWriter::OpenForAppend(Fs(), WalTempPath("nope"), kDbId, kSalt, end, lsn).status().code(),
             StatusCode::kNotFound);
   auto a = WalWriter::OpenForAppend(Fs(), path, kDbId, kSalt, end, lsn);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -770,7 +760,7 @@ class FaultyFileSystem : public FileSystem {
 };
 
 TEST(WalTest, FailedSyncPoisonsTheWriter) {
-  const std::string path = TempPath("poison");
+  const std::string path = WalTempPath("poison");
   FaultyFileSystem fs;
   auto w = CreateWriter(path, kSalt, &fs);
   ASSERT_NE(w, nullptr);
@@ -810,7 +800,7 @@ TEST(WalTest, FailedSyncPoisonsTheWriter) {
 
 TEST(WalTest, FailedWriteIsCutBackAndLaterCommitsWork) {
   for (StatusCode code : {StatusCode::kIOError, StatusCode::kDiskFull}) {
-    const std::string path = TempPath("write_fail");
+    const std::string path = WalTempPath("write_fail");
     FaultyFileSystem fs;
     auto w = CreateWriter(path, kSalt, &fs);
     ASSERT_NE(w, nullptr);
@@ -842,7 +832,7 @@ TEST(WalTest, FailedWriteIsCutBackAndLaterCommitsWork) {
 }
 
 TEST(WalTest, FailedWriteThatCannotBeUndonePoisons) {
-  const std::string path = TempPath("undo_fail");
+  const std::string path = WalTempPath("undo_fail");
   FaultyFileSystem fs;
   auto w = CreateWriter(path, kSalt, &fs);
   ASSERT_NE(w, nullptr);
@@ -856,7 +846,7 @@ TEST(WalTest, FailedWriteThatCannotBeUndonePoisons) {
 }
 
 TEST(WalTest, KillPointsAreCalledInOrder) {
-  const std::string path = TempPath("kill");
+  const std::string path = WalTempPath("kill");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   std::vector<std::string> points;
@@ -876,7 +866,7 @@ TEST(WalTest, KillPointsAreCalledInOrder) {
 }
 
 TEST(WalTest, CreateReplacesAnExistingLog) {
-  const std::string path = TempPath("recreate");
+  const std::string path = WalTempPath("recreate");
   auto w = CreateWriter(path);
   ASSERT_NE(w, nullptr);
   WriteTxns(w.get(), MakeTxns(3, 18));

@@ -1,6 +1,6 @@
-// Helpers shared by the end-to-end tests.
-#ifndef RUZU_TESTS_TEST_UTIL_H_
-#define RUZU_TESTS_TEST_UTIL_H_
+// Helpers shared by tests: Status assertions and temporary paths.
+#ifndef RUZU_COMMON_TEST_UTIL_H_
+#define RUZU_COMMON_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -38,6 +38,13 @@ inline std::string MakeTempDir() {
   return dir == nullptr ? base : std::string(dir);
 }
 
+// A fresh path (not created) in a temporary directory made once per process.
+inline std::string TempPath(const std::string& name) {
+  static const std::string dir = MakeTempDir();
+  static int counter = 0;
+  return dir + "/" + name + "_" + std::to_string(counter++);
+}
+
 }  // namespace ruzu
 
-#endif  // RUZU_TESTS_TEST_UTIL_H_
+#endif  // RUZU_COMMON_TEST_UTIL_H_
