@@ -35,6 +35,20 @@ class TransactionStore : public query::GraphStore {
                              std::vector<Value> properties) override {
     return txn_->InsertRel(rel_table, from_key, to_key, std::move(properties));
   }
+  Status SetNodeProperty(const std::string& table, uint64_t offset, const std::string& property,
+                         Value value) override {
+    return txn_->SetNodeProperty(table, offset, property, std::move(value));
+  }
+  Status SetRelProperty(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id,
+                        const std::string& property, Value value) override {
+    return txn_->SetRelProperty(rel_table, src_offset, rel_id, property, std::move(value));
+  }
+  Status DeleteRel(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id) override {
+    return txn_->DeleteRel(rel_table, src_offset, rel_id);
+  }
+  Status DeleteNode(const std::string& table, uint64_t offset, bool detach) override {
+    return txn_->DeleteNode(table, offset, detach);
+  }
   Result<std::optional<uint64_t>> LookupNode(const std::string& table, const Value& key) override {
     return txn_->LookupNode(table, key);
   }

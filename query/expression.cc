@@ -66,6 +66,16 @@ void ExecContext::ClearCache() {
   for (Entry& e : rel_cache_) e.valid = false;
 }
 
+void ExecContext::ForgetNode(TableId table, uint64_t offset) {
+  Entry& e = node_cache_[Slot(table, offset)];
+  if (e.valid && e.table == table && e.key == offset) e.valid = false;
+}
+
+void ExecContext::ForgetRel(TableId table, uint64_t rel_id) {
+  Entry& e = rel_cache_[Slot(table, rel_id)];
+  if (e.valid && e.table == table && e.key == rel_id) e.valid = false;
+}
+
 Result<Value> ExecContext::MakeNode(const Value& id) {
   if (id.is_null()) return Value::Null(LogicalType::kNode);
   const TableSchema* schema = catalog_->GetTable(id.id_table());

@@ -43,6 +43,9 @@ class ExecContext {
   void CacheNode(TableId table, uint64_t offset, std::shared_ptr<const std::vector<Value>> values);
   // Forgets everything cached (after writes).
   void ClearCache();
+  // Forgets one node's / relationship's cached values (after writing it).
+  void ForgetNode(TableId table, uint64_t offset);
+  void ForgetRel(TableId table, uint64_t rel_id);
 
   // A whole node / relationship value with all properties.
   Result<Value> MakeNode(const Value& id);

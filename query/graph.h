@@ -42,6 +42,12 @@ class GraphStore {
   virtual Result<uint64_t> InsertNode(const std::string& table, std::vector<Value> values) = 0;
   virtual Result<uint64_t> InsertRel(const std::string& rel_table, const Value& from_key,
                                      const Value& to_key, std::vector<Value> properties) = 0;
+  virtual Status SetNodeProperty(const std::string& table, uint64_t offset, const std::string& property,
+                                 Value value) = 0;
+  virtual Status SetRelProperty(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id,
+                                const std::string& property, Value value) = 0;
+  virtual Status DeleteRel(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id) = 0;
+  virtual Status DeleteNode(const std::string& table, uint64_t offset, bool detach) = 0;
 
   // Reads.
   virtual Result<std::optional<uint64_t>> LookupNode(const std::string& table, const Value& key) = 0;

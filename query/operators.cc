@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace ruzu {
@@ -906,6 +907,291 @@ Result<bool> Create::DoNext(DataChunk* out, ExecContext* ctx) {
   }
   if (next_ >= output_.size()) return false;
   while (next_ < output_.size() && out->num_rows < kChunkCapacity) out->AppendRow(output_[next_++]);
+  return true;
+}
+
+// -------------------------------------------------------------------- SET
+
+Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
+                     bool* wrote) {
+  const Catalog& catalog = ctx->catalog();
+  for (const SetItemSpec& item : items) {
+    const Value owner =
+        static_cast<size_t>(item.slot) < chunk.columns.size() ? chunk.columns[item.slot][r] : Value();
+    if (owner.is_null()) continue;  // e.g. an unmatched OPTIONAL MATCH variable
+    bool is_rel = owner.type() == LogicalType::kRel;
+    TableId table = is_rel ? owner.rel_value().table : owner.id_table();
+    auto it = item.index.find(table);
+    if (it == item.index.end()) continue;
+    const TableSchema* schema = catalog.GetTable(table);
+    if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+    const PropertyDef& def = schema->properties[it->second];
+    ASSIGN_OR_RETURN(Value v, Evaluate(*item.value, chunk, r, ctx));
+    Result<Value> cast = v.CastTo(def.type);
+    if (!cast.ok()) {
+      return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
+                             LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
+                             (v.is_null() ? "" : " value " + v.ToString()));
+    }
+    *wrote = true;
+    if (is_rel) {
+      const RelValue& rel = owner.rel_value();
+      RETURN_IF_ERROR(ctx->txn()->SetRelProperty(schema->name, rel.src_offset, rel.id, def.name, std::move(*cast)));
+      ctx->ForgetRel(table, rel.id);
+    } else {
+      RETURN_IF_ERROR(ctx->txn()->SetNodeProperty(schema->name, owner.id_offset(), def.name, std::move(*cast)));
+      ctx->ForgetNode(table, owner.id_offset());
+    }
+  }
+  return Status::OK();
+}
+
+SetProperties::SetProperties(OperatorPtr input, std::vector<SetItemSpec> items, bool* wrote)
+    : items_(std::move(items)), wrote_(wrote) {
+  children_.push_back(std::move(input));
+}
+
+std::string SetProperties::Describe() const {
+  std::string out = "Set";
+  for (size_t i = 0; i < items_.size(); i++) {
+    out += (i == 0 ? " " : ", ") + items_[i].property + " = " + items_[i].value->ToString();
+  }
+  return out;
+}
+
+void SetProperties::Reset() {
+  Operator::Reset();
+  done_ = false;
+  rows_.Clear();
+  next_ = 0;
+}
+
+Result<bool> SetProperties::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (!done_) {
+    done_ = true;
+    DataChunk input;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+      if (!more) break;
+      for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
+    }
+    for (size_t r = 0; r < rows_.num_rows; r++) {
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
+      RETURN_IF_ERROR(ApplySetItems(items_, rows_, r, ctx, wrote_));
+    }
+  }
+  if (next_ >= rows_.num_rows) return false;
+  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
+  return true;
+}
+
+// ----------------------------------------------------------------- DELETE
+
+Delete::Delete(OperatorPtr input, std::vector<BoundExpressionPtr> expressions, bool detach, bool* wrote)
+    : expressions_(std::move(expressions)), detach_(detach), wrote_(wrote) {
+  children_.push_back(std::move(input));
+}
+
+std::string Delete::Describe() const {
+  std::string out = detach_ ? "DetachDelete" : "Delete";
+  for (size_t i = 0; i < expressions_.size(); i++) out += (i == 0 ? " " : ", ") + expressions_[i]->ToString();
+  return out;
+}
+
+void Delete::Reset() {
+  Operator::Reset();
+  done_ = false;
+  rows_.Clear();
+  next_ = 0;
+}
+
+Status Delete::Run(ExecContext* ctx) {
+  DataChunk input;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+    if (!more) break;
+    for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
+  }
+  // Distinct targets, in first-seen order.
+  std::vector<Value> nodes, rels;
+  std::set<std::pair<TableId, uint64_t>> seen_nodes, seen_rels;
+  for (size_t r = 0; r < rows_.num_rows; r++) {
+    for (const auto& e : expressions_) {
+      ASSIGN_OR_RETURN(Value v, Evaluate(*e, rows_, r, ctx));
+      if (v.is_null()) continue;
+      if (v.type() == LogicalType::kRel) {
+        if (seen_rels.insert({v.rel_value().table, v.rel_value().id}).second) rels.push_back(std::move(v));
+      } else if (v.type() == LogicalType::kInternalId) {
+        if (seen_nodes.insert({v.id_table(), v.id_offset()}).second) nodes.push_back(std::move(v));
+      } else if (v.type() == LogicalType::kNode) {
+        const NodeValue& n = v.node_value();
+        if (seen_nodes.insert({n.table, n.offset}).second) nodes.push_back(Value::InternalId(n.table, n.offset));
+      } else {
+        return InvalidArgument(std::string("DELETE expects a node or a relationship, got ") +
+                               LogicalTypeName(v.type()));
+      }
+    }
+  }
+  const Catalog& catalog = ctx->catalog();
+  if (!detach_ && rels.empty()) {
+    // Fail before writing anything when a node still has relationships (the
+    // storage layer's error names the node and the count).
+    for (const Value& n : nodes) {
+      for (const TableSchema* t : catalog.Tables()) {
+        if (!t->is_rel()) continue;
+        for (bool forward : {true, false}) {
+          if ((forward ? t->from_table : t->to_table) != n.id_table()) continue;
+          ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, ctx->txn()->Neighbours(t->name, n.id_offset(), forward));
+          if (edges.empty()) continue;
+          Status s = ctx->txn()->DeleteNode(TableName(ctx, n.id_table()), n.id_offset(), false);
+          if (!s.ok()) return s;
+          *wrote_ = true;
+          return InternalError("a node with relationships was deleted without DETACH");
+        }
+      }
+    }
+  }
+  for (const Value& v : rels) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    const RelValue& rel = v.rel_value();
+    *wrote_ = true;
+    RETURN_IF_ERROR(ctx->txn()->DeleteRel(TableName(ctx, rel.table), rel.src_offset, rel.id));
+    ctx->ForgetRel(rel.table, rel.id);
+  }
+  for (const Value& n : nodes) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    *wrote_ = true;
+    RETURN_IF_ERROR(ctx->txn()->DeleteNode(TableName(ctx, n.id_table()), n.id_offset(), detach_));
+    ctx->ForgetNode(n.id_table(), n.id_offset());
+  }
+  if (detach_ && !nodes.empty()) ctx->ClearCache();  // their relationships went too
+  return Status::OK();
+}
+
+Result<bool> Delete::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (!done_) {
+    done_ = true;
+    RETURN_IF_ERROR(Run(ctx));
+  }
+  if (next_ >= rows_.num_rows) return false;
+  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
+  return true;
+}
+
+// ------------------------------------------------------------------ MERGE
+
+Merge::Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
+             std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
+    : slot_(slot),
+      table_(table),
+      props_(std::move(props)),
+      on_create_(std::move(on_create)),
+      on_match_(std::move(on_match)),
+      wrote_(wrote) {
+  children_.push_back(std::move(input));
+}
+
+std::string Merge::Describe() const {
+  return "Merge on_create=" + std::to_string(on_create_.size()) + " on_match=" + std::to_string(on_match_.size());
+}
+
+void Merge::Reset() {
+  Operator::Reset();
+  done_ = false;
+  rows_.Clear();
+  next_ = 0;
+}
+
+Status Merge::Run(ExecContext* ctx) {
+  DataChunk input;
+  std::vector<Row> inputs;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+    if (!more) break;
+    for (size_t r = 0; r < input.num_rows; r++) inputs.push_back(input.GetRow(r));
+  }
+  const TableSchema* schema = ctx->catalog().GetTable(table_);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table_));
+  for (const Row& in : inputs) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    DataChunk one;
+    one.AppendRow(in);
+    // The wanted values, converted to the property types.
+    std::vector<std::pair<uint32_t, Value>> want;
+    std::optional<Value> key;
+    for (const auto& [idx, expr] : props_) {
+      const PropertyDef& def = schema->properties[idx];
+      ASSIGN_OR_RETURN(Value v, Evaluate(*expr, one, 0, ctx));
+      if (v.is_null()) {
+        return InvalidArgument("MERGE cannot match or create a node with a NULL property (" + schema->name + "." +
+                               def.name + ")");
+      }
+      Result<Value> cast = v.CastTo(def.type);
+      if (!cast.ok()) {
+        return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
+                               LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) + " value " +
+                               v.ToString());
+      }
+      if (idx == schema->primary_key) key = *cast;
+      want.emplace_back(idx, std::move(*cast));
+    }
+    auto matches = [&](const std::vector<Value>& values) {
+      for (const auto& [idx, v] : want) {
+        if (idx >= values.size() || values[idx].is_null() || !ValuesEqual(values[idx], v)) return false;
+      }
+      return true;
+    };
+    std::vector<uint64_t> found;
+    if (key) {
+      ASSIGN_OR_RETURN(std::optional<uint64_t> offset, ctx->txn()->LookupNode(schema->name, *key));
+      if (offset) {
+        ASSIGN_OR_RETURN(auto values, ctx->NodeProperties(table_, *offset));
+        if (!matches(*values)) {
+          return AlreadyExists("duplicate primary key " + key->ToString() + " in table " + schema->name);
+        }
+        found.push_back(*offset);
+      }
+    } else {
+      RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
+        if (matches(values)) found.push_back(offset);
+        return true;
+      }));
+    }
+    const std::vector<SetItemSpec>* items = &on_match_;
+    if (found.empty()) {
+      if (!key) {
+        return InvalidArgument("MERGE found no " + schema->name + " node and cannot create one without its primary key " +
+                               schema->properties[schema->primary_key].name);
+      }
+      std::vector<Value> values;
+      for (const PropertyDef& def : schema->properties) values.push_back(Value::Null(def.type));
+      for (const auto& [idx, v] : want) values[idx] = v;
+      *wrote_ = true;
+      ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, values));
+      ctx->ForgetNode(table_, offset);
+      found.push_back(offset);
+      items = &on_create_;
+    }
+    for (uint64_t offset : found) {
+      Row row = in;
+      if (row.size() <= static_cast<size_t>(slot_)) row.resize(slot_ + 1);
+      row[slot_] = Value::InternalId(table_, offset);
+      DataChunk bound;
+      bound.AppendRow(row);
+      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
+      rows_.AppendRow(row);
+    }
+  }
+  return Status::OK();
+}
+
+Result<bool> Merge::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (!done_) {
+    done_ = true;
+    RETURN_IF_ERROR(Run(ctx));
+  }
+  if (next_ >= rows_.num_rows) return false;
+  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
   return true;
 }
 

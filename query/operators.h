@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -415,6 +416,93 @@ class Create : public Operator {
   bool* wrote_;
   bool done_ = false;
   std::vector<Row> output_;
+  size_t next_ = 0;
+};
+
+// One SET item: property `property` of the node or relationship in `slot`
+// becomes `value` (converted to the property's type; NULL allowed).
+struct SetItemSpec {
+  int slot = 0;
+  std::string property;
+  // The property's index per candidate table (tables lacking it: absent; a
+  // row whose element is of such a table is left unchanged).
+  std::map<TableId, uint32_t> index;
+  BoundExpressionPtr value;
+};
+
+// Applies `items` in order to row `r` of `chunk` (each item sees the writes
+// of the previous ones). Sets *wrote before the first write.
+Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
+                     bool* wrote);
+
+// SET: consumes all input, applies the items row by row, then emits the
+// input rows (reads after it see the new values).
+class SetProperties : public Operator {
+ public:
+  SetProperties(OperatorPtr input, std::vector<SetItemSpec> items, bool* wrote);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::vector<SetItemSpec> items_;
+  bool* wrote_;
+  bool done_ = false;
+  DataChunk rows_;
+  size_t next_ = 0;
+};
+
+// [DETACH] DELETE: consumes all input, deletes every distinct relationship
+// then every distinct node that `expressions` evaluate to (NULL skipped),
+// then emits the input rows.
+class Delete : public Operator {
+ public:
+  Delete(OperatorPtr input, std::vector<BoundExpressionPtr> expressions, bool detach, bool* wrote);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Status Run(ExecContext* ctx);
+
+  std::vector<BoundExpressionPtr> expressions_;
+  bool detach_;
+  bool* wrote_;
+  bool done_ = false;
+  DataChunk rows_;
+  size_t next_ = 0;
+};
+
+// MERGE of one node pattern `(v:table {props})`: for each input row (in
+// order, so later rows see nodes created for earlier ones), every node of
+// `table` whose properties equal the evaluated `props` (found through the
+// primary key when it is among them) is bound to `slot` and gets
+// `on_match`; when none matches, a node with `props` (other properties
+// NULL) is created, bound and gets `on_create`.
+class Merge : public Operator {
+ public:
+  Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
+        std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  Status Run(ExecContext* ctx);
+
+  int slot_;
+  TableId table_;
+  std::vector<std::pair<uint32_t, BoundExpressionPtr>> props_;
+  std::vector<SetItemSpec> on_create_, on_match_;
+  bool* wrote_;
+  bool done_ = false;
+  DataChunk rows_;
   size_t next_ = 0;
 };
 

@@ -214,6 +214,9 @@ class Planner {
   Status PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                       OperatorPtr* plan, Scope* scope);
   Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
+  Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
+  Status PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope);
+  Status PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope);
   // WITH / RETURN. For RETURN fills names/types.
   Status PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
                         const SourcePosition& pos, OperatorPtr* plan, Scope* scope, PlannedQuery* out);
@@ -1212,6 +1215,118 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
   return Status::OK();
 }
 
+// ------------------------------------------------------------ SET / DELETE
+
+Result<std::vector<SetItemSpec>> Planner::BindSetItems(const std::vector<SetItem>& items, const Scope& scope) {
+  writes_ = true;
+  std::vector<SetItemSpec> out;
+  for (const SetItem& item : items) {
+    const Expression& prop = *item.property;
+    if (prop.kind != ExpressionKind::kProperty) {
+      return Error(item.position, "SET needs a property (variable.property = value)", StatusCode::kUnsupported);
+    }
+    ASSIGN_OR_RETURN(BoundExpressionPtr owner, Bind(*prop.children[0], scope, nullptr));
+    owner = Unwrap(std::move(owner));
+    const Variable* var = owner->kind == BoundKind::kSlot ? scope.Find(owner->name) : nullptr;
+    if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
+      return Error(prop.children[0]->position, "SET needs a node or relationship variable, not " +
+                                                   ToString(*prop.children[0]));
+    }
+    SetItemSpec spec;
+    spec.slot = var->slot;
+    spec.property = ToString(prop);
+    ASSIGN_OR_RETURN(BoundExpressionPtr value, Bind(*item.value, scope, nullptr));
+    value = Unwrap(std::move(value));
+    for (TableId t : var->tables) {
+      const TableSchema* schema = catalog_.GetTable(t);
+      if (schema == nullptr) continue;
+      auto idx = schema->FindProperty(prop.name);
+      if (!idx) continue;
+      const PropertyDef& def = schema->properties[*idx];
+      if (schema->is_node() && *idx == schema->primary_key) {
+        return Error(prop.position, "cannot change primary key '" + def.name + "' of '" + schema->name + "'");
+      }
+      if (!Castable(value->type, def.type)) {
+        return Error(item.value->position, "type mismatch: property " + schema->name + "." + def.name + " is " +
+                                               LogicalTypeName(def.type) + ", not " + LogicalTypeName(value->type));
+      }
+      spec.index[t] = *idx;
+    }
+    if (spec.index.empty()) {
+      return Error(prop.position, "cannot find property " + prop.name + " for " + ToString(*prop.children[0]),
+                   StatusCode::kNotFound);
+    }
+    spec.value = std::move(value);
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+Status Planner::PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope) {
+  writes_ = true;
+  std::vector<BoundExpressionPtr> exprs;
+  for (const auto& e : c.expressions) {
+    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, *scope, nullptr));
+    b = Unwrap(std::move(b));
+    if (b->type != LogicalType::kInternalId && b->type != LogicalType::kRel && b->type != LogicalType::kNode &&
+        b->type != LogicalType::kAny) {
+      return Error(e->position, std::string("DELETE needs a node or relationship, not a ") +
+                                    LogicalTypeName(b->type) + " value");
+    }
+    exprs.push_back(std::move(b));
+  }
+  *plan = std::make_unique<Delete>(std::move(*plan), std::move(exprs), c.detach, wrote_);
+  return Status::OK();
+}
+
+Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope) {
+  writes_ = true;
+  const PathPattern& p = c.pattern;
+  if (!p.rels.empty() || p.nodes.size() != 1 || !p.path_variable.empty()) {
+    return Error(c.position, "MERGE of a relationship or path is not supported yet", StatusCode::kUnsupported);
+  }
+  const NodePattern& np = p.nodes[0];
+  if (!np.variable.empty() && scope->Find(np.variable)) {
+    return Error(np.position, "variable " + np.variable + " is already bound");
+  }
+  if (np.labels.size() != 1) return Error(np.position, "MERGE of a node needs exactly one label (its node table)");
+  ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(np.labels, TableKind::kNode, np.position));
+  const TableSchema* schema = catalog_.GetTable(tables[0]);
+  std::vector<std::pair<uint32_t, BoundExpressionPtr>> props;
+  bool has_key = false;
+  for (const auto& [key, value] : np.properties) {
+    auto idx = schema->FindProperty(key);
+    if (!idx) {
+      return Error(value->position, "cannot find property " + key + " in table " + schema->name, StatusCode::kNotFound);
+    }
+    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
+    b = Unwrap(std::move(b));
+    LogicalType want = schema->properties[*idx].type;
+    if (!Castable(b->type, want)) {
+      return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
+                                        " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
+    }
+    has_key |= *idx == schema->primary_key;
+    props.emplace_back(*idx, std::move(b));
+  }
+  if (!has_key) {
+    return Error(np.position, "MERGE of a " + schema->name + " node needs its primary key " +
+                                  schema->properties[schema->primary_key].name);
+  }
+  std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
+  Variable v;
+  v.kind = VarKind::kNode;
+  v.type = LogicalType::kNode;
+  v.tables = tables;
+  v.anonymous = np.variable.empty();
+  int slot = scope->Add(name, v)->slot;
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
+  *plan = std::make_unique<Merge>(std::move(*plan), slot, tables[0], std::move(props), std::move(on_create),
+                                  std::move(on_match), wrote_);
+  return Status::OK();
+}
+
 // ----------------------------------------------------------- projection
 
 Status Planner::PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
@@ -1599,15 +1714,13 @@ Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
         }
         break;
       }
-      case ClauseKind::kSet:
-        return Error(clause->position, "SET is not supported yet", StatusCode::kUnsupported);
-      case ClauseKind::kDelete:
-        return Error(clause->position,
-                     std::string(clause->As<DeleteClause>().detach ? "DETACH DELETE" : "DELETE") +
-                         " is not supported yet",
-                     StatusCode::kUnsupported);
-      case ClauseKind::kMerge:
-        return Error(clause->position, "MERGE is not supported yet", StatusCode::kUnsupported);
+      case ClauseKind::kSet: {
+        ASSIGN_OR_RETURN(std::vector<SetItemSpec> items, BindSetItems(clause->As<SetClause>().items, scope));
+        plan = std::make_unique<SetProperties>(std::move(plan), std::move(items), wrote_);
+        break;
+      }
+      case ClauseKind::kDelete: RETURN_IF_ERROR(PlanDelete(clause->As<DeleteClause>(), &plan, &scope)); break;
+      case ClauseKind::kMerge: RETURN_IF_ERROR(PlanMerge(clause->As<MergeClause>(), &plan, &scope)); break;
     }
   }
   if (!returned) {

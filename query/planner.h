@@ -45,7 +45,8 @@ struct PlannedQuery {
 // Binds and plans a query statement. `parameters` gives the values (and so
 // the types) of $parameters; a parameter missing from it binds as type ANY
 // (for Prepare). `store` is used for cardinality estimates only (may be
-// null). `wrote` is set by Create operators when they write.
+// null). `wrote` is set by the writing operators (CREATE, SET, DELETE, MERGE)
+// when they write.
 Result<PlannedQuery> PlanQuery(const QueryStatement& statement, std::string_view text, const Catalog& catalog,
                                const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote);
 
