@@ -741,6 +741,32 @@ void UnionAll::Reset() {
   current_ = 0;
 }
 
+
+namespace {
+// One row's property values for a new node or relationship of `schema`,
+// converted to the property types (a missing expression means NULL).
+Result<std::vector<Value>> EvaluateProperties(const TableSchema& schema,
+                                              const std::vector<BoundExpressionPtr>& exprs,
+                                              const DataChunk& input, size_t r, ExecContext* ctx) {
+  std::vector<Value> values;
+  for (size_t p = 0; p < schema.properties.size(); p++) {
+    const PropertyDef& def = schema.properties[p];
+    Value v = Value::Null(def.type);
+    if (exprs[p]) {
+      ASSIGN_OR_RETURN(v, Evaluate(*exprs[p], input, r, ctx));
+    }
+    Result<Value> cast = v.CastTo(def.type);
+    if (!cast.ok()) {
+      return InvalidArgument("Type mismatch: property " + schema.name + "." + def.name + " is " +
+                             LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
+                             (v.is_null() ? "" : " value " + v.ToString()));
+    }
+    values.push_back(std::move(*cast));
+  }
+  return values;
+}
+}  // namespace
+
 Result<bool> UnionAll::DoNext(DataChunk* out, ExecContext* ctx) {
   while (current_ < children_.size()) {
     ASSIGN_OR_RETURN(bool more, Pull(child(current_), out, ctx));
@@ -789,21 +815,7 @@ Status Create::Run(ExecContext* ctx) {
       for (size_t s = 0; s < nodes_.size(); s++) {
         const NodeCreateSpec& spec = nodes_[s];
         const TableSchema* schema = catalog.GetTable(spec.table);
-        std::vector<Value> values;
-        for (size_t p = 0; p < schema->properties.size(); p++) {
-          const PropertyDef& def = schema->properties[p];
-          Value v = Value::Null(def.type);
-          if (spec.values[p]) {
-            ASSIGN_OR_RETURN(v, Evaluate(*spec.values[p], input, r, ctx));
-          }
-          Result<Value> cast = v.CastTo(def.type);
-          if (!cast.ok()) {
-            return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
-                                   LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
-                                   (v.is_null() ? "" : " value " + v.ToString()));
-          }
-          values.push_back(std::move(*cast));
-        }
+        ASSIGN_OR_RETURN(std::vector<Value> values, EvaluateProperties(*schema, spec.values, input, r, ctx));
         const Value& key = values[schema->primary_key];
         if (key.is_null()) {
           return InvalidArgument("primary key " + schema->name + "." +
@@ -819,21 +831,7 @@ Status Create::Run(ExecContext* ctx) {
       for (size_t s = 0; s < rels_.size(); s++) {
         const RelCreateSpec& spec = rels_[s];
         const TableSchema* schema = catalog.GetTable(spec.table);
-        std::vector<Value> values;
-        for (size_t p = 0; p < schema->properties.size(); p++) {
-          const PropertyDef& def = schema->properties[p];
-          Value v = Value::Null(def.type);
-          if (spec.values[p]) {
-            ASSIGN_OR_RETURN(v, Evaluate(*spec.values[p], input, r, ctx));
-          }
-          Result<Value> cast = v.CastTo(def.type);
-          if (!cast.ok()) {
-            return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
-                                   LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
-                                   (v.is_null() ? "" : " value " + v.ToString()));
-          }
-          values.push_back(std::move(*cast));
-        }
+        ASSIGN_OR_RETURN(std::vector<Value> values, EvaluateProperties(*schema, spec.values, input, r, ctx));
         rels.push_back(PendingRel{row_index, s, std::move(values)});
       }
     }
