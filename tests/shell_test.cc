@@ -445,8 +445,7 @@ TEST(ElapsedTest, Format) {
 
 
 // ---------------------------------------------------------------------------
-// The ruzu binary, run non-interactively. Skipped while the binary is built
-// without the Cypher engine (tools:ruzu links stub_executor).
+// The ruzu binary, run non-interactively.
 
 struct ProcessRun {
   int status = -1;  // exit status, or -1 when it did not exit normally
@@ -470,10 +469,6 @@ class BinaryTest : public ::testing::Test {
     db_ = dir_ + "/test.ruzu";
   }
 
-  // Whether the binary runs Cypher (not built with stub_executor).
-  bool HaveEngine() {
-    return Ruzu({"-c", "RETURN 1;"}).err.find("no Cypher engine") == std::string::npos;
-  }
 
   // Runs ruzu with `args` (DB path not included), standard input from
   // `input`, TMPDIR set to `tmpdir` when given.
@@ -510,11 +505,7 @@ class BinaryTest : public ::testing::Test {
   std::string binary_, dir_, db_;
 };
 
-#define SKIP_WITHOUT_ENGINE() \
-  if (!HaveEngine()) GTEST_SKIP() << "tools:ruzu is built without the Cypher engine"
-
 TEST_F(BinaryTest, CommandStdinAndErrors) {
-  SKIP_WITHOUT_ENGINE();
   ProcessRun r = Ruzu({db_, "-c",
                 "CREATE NODE TABLE Person(name STRING, age INT64, PRIMARY KEY(name));\n"
                 "CREATE (:Person {name: 'Alice', age: 30});\n"
@@ -588,7 +579,6 @@ TEST_F(BinaryTest, TemporaryDatabaseWithoutPath) {
   EXPECT_EQ(stats.status, 0) << stats.err;
   EXPECT_EQ(stats.out.rfind("database   (temporary)\n", 0), 0u) << stats.out;
   EXPECT_TRUE(std::filesystem::is_empty(tmp));
-  SKIP_WITHOUT_ENGINE();
   ProcessRun r = Ruzu({"--mode", "list", "-c",
                 "CREATE NODE TABLE T(id INT64, PRIMARY KEY(id)); CREATE (:T {id: 4}); MATCH (t:T) RETURN t.id;"},
                "", tmp);

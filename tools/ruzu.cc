@@ -333,12 +333,7 @@ int main(int argc, char** argv) {
     }
   }
   const bool interactive = !flags.has_command && ::isatty(STDIN_FILENO);
-  bool maintenance = flags.stats || flags.verify || flags.dump;
-  // Without the Cypher engine, a bare `ruzu DB_PATH` prints statistics as
-  // the tool did before the shell.
-  if (!ruzu::shell::HaveCypherEngine() && !flags.has_command && !maintenance) {
-    flags.stats = maintenance = true;
-  }
+  const bool maintenance = flags.stats || flags.verify || flags.dump;
   if (flags.stats) PrintStats(db->get(), flags.path.empty() ? "(temporary)" : flags.path);
   if (flags.verify && !RunVerify(db->get())) rc = 1;
   if (flags.dump && !RunDump(db->get())) rc = 1;

@@ -48,7 +48,6 @@ class ConnectionExecutor : public Executor {
 
 std::unique_ptr<Executor> NewDatabaseExecutor(Database* db) { return std::make_unique<ConnectionExecutor>(db); }
 
-bool HaveCypherEngine() { return true; }
 
 }  // namespace shell
 }  // namespace ruzu
