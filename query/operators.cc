@@ -910,6 +910,24 @@ Result<bool> Create::DoNext(DataChunk* out, ExecContext* ctx) {
 
 // -------------------------------------------------------------------- SET
 
+void WriteOperator::Reset() {
+  Operator::Reset();
+  done_ = false;
+  rows_.Clear();
+  next_ = 0;
+}
+
+Result<bool> WriteOperator::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (!done_) {
+    done_ = true;
+    RETURN_IF_ERROR(Run(ctx));
+  }
+  if (next_ >= rows_.num_rows) return false;
+  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
+  return true;
+}
+
+
 Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
                      bool* wrote) {
   const Catalog& catalog = ctx->catalog();
@@ -957,30 +975,18 @@ std::string SetProperties::Describe() const {
   return out;
 }
 
-void SetProperties::Reset() {
-  Operator::Reset();
-  done_ = false;
-  rows_.Clear();
-  next_ = 0;
-}
-
-Result<bool> SetProperties::DoNext(DataChunk* out, ExecContext* ctx) {
-  if (!done_) {
-    done_ = true;
-    DataChunk input;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
-      if (!more) break;
-      for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
-    }
-    for (size_t r = 0; r < rows_.num_rows; r++) {
-      RETURN_IF_ERROR(ctx->CheckInterrupted());
-      RETURN_IF_ERROR(ApplySetItems(items_, rows_, r, ctx, wrote_));
-    }
+Status SetProperties::Run(ExecContext* ctx) {
+  DataChunk input;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+    if (!more) break;
+    for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
   }
-  if (next_ >= rows_.num_rows) return false;
-  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
-  return true;
+  for (size_t r = 0; r < rows_.num_rows; r++) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    RETURN_IF_ERROR(ApplySetItems(items_, rows_, r, ctx, wrote_));
+  }
+  return Status::OK();
 }
 
 // ----------------------------------------------------------------- DELETE
@@ -994,13 +1000,6 @@ std::string Delete::Describe() const {
   std::string out = detach_ ? "DetachDelete" : "Delete";
   for (size_t i = 0; i < expressions_.size(); i++) out += (i == 0 ? " " : ", ") + expressions_[i]->ToString();
   return out;
-}
-
-void Delete::Reset() {
-  Operator::Reset();
-  done_ = false;
-  rows_.Clear();
-  next_ = 0;
 }
 
 Status Delete::Run(ExecContext* ctx) {
@@ -1066,16 +1065,6 @@ Status Delete::Run(ExecContext* ctx) {
   return Status::OK();
 }
 
-Result<bool> Delete::DoNext(DataChunk* out, ExecContext* ctx) {
-  if (!done_) {
-    done_ = true;
-    RETURN_IF_ERROR(Run(ctx));
-  }
-  if (next_ >= rows_.num_rows) return false;
-  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
-  return true;
-}
-
 // ------------------------------------------------------------------ MERGE
 
 Merge::Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
@@ -1091,13 +1080,6 @@ Merge::Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<u
 
 std::string Merge::Describe() const {
   return "Merge on_create=" + std::to_string(on_create_.size()) + " on_match=" + std::to_string(on_match_.size());
-}
-
-void Merge::Reset() {
-  Operator::Reset();
-  done_ = false;
-  rows_.Clear();
-  next_ = 0;
 }
 
 Status Merge::Run(ExecContext* ctx) {
@@ -1181,16 +1163,6 @@ Status Merge::Run(ExecContext* ctx) {
     }
   }
   return Status::OK();
-}
-
-Result<bool> Merge::DoNext(DataChunk* out, ExecContext* ctx) {
-  if (!done_) {
-    done_ = true;
-    RETURN_IF_ERROR(Run(ctx));
-  }
-  if (next_ >= rows_.num_rows) return false;
-  while (next_ < rows_.num_rows && out->num_rows < kChunkCapacity) out->AppendRowFrom(rows_, next_++);
-  return true;
 }
 
 }  // namespace query

@@ -435,46 +435,54 @@ struct SetItemSpec {
 Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
                      bool* wrote);
 
-// SET: consumes all input, applies the items row by row, then emits the
-// input rows (reads after it see the new values).
-class SetProperties : public Operator {
+// Base of the updating operators: on the first Next() it runs Run(), which
+// consumes the whole input, makes every write and leaves the rows to pass on
+// in rows_; then it emits them. Reads after it therefore see all its writes.
+class WriteOperator : public Operator {
  public:
-  SetProperties(OperatorPtr input, std::vector<SetItemSpec> items, bool* wrote);
-  std::string Describe() const override;
   void Reset() override;
 
  protected:
-  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) final;
+  virtual Status Run(ExecContext* ctx) = 0;
+
+  DataChunk rows_;
+
+ private:
+  bool done_ = false;
+  size_t next_ = 0;
+};
+
+// SET: consumes all input, applies the items row by row, then emits the
+// input rows (reads after it see the new values).
+class SetProperties : public WriteOperator {
+ public:
+  SetProperties(OperatorPtr input, std::vector<SetItemSpec> items, bool* wrote);
+  std::string Describe() const override;
+
+ protected:
+  Status Run(ExecContext* ctx) override;
 
  private:
   std::vector<SetItemSpec> items_;
   bool* wrote_;
-  bool done_ = false;
-  DataChunk rows_;
-  size_t next_ = 0;
 };
 
 // [DETACH] DELETE: consumes all input, deletes every distinct relationship
 // then every distinct node that `expressions` evaluate to (NULL skipped),
 // then emits the input rows.
-class Delete : public Operator {
+class Delete : public WriteOperator {
  public:
   Delete(OperatorPtr input, std::vector<BoundExpressionPtr> expressions, bool detach, bool* wrote);
   std::string Describe() const override;
-  void Reset() override;
 
  protected:
-  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+  Status Run(ExecContext* ctx) override;
 
  private:
-  Status Run(ExecContext* ctx);
-
   std::vector<BoundExpressionPtr> expressions_;
   bool detach_;
   bool* wrote_;
-  bool done_ = false;
-  DataChunk rows_;
-  size_t next_ = 0;
 };
 
 // MERGE of one node pattern `(v:table {props})`: for each input row (in
@@ -483,27 +491,22 @@ class Delete : public Operator {
 // primary key when it is among them) is bound to `slot` and gets
 // `on_match`; when none matches, a node with `props` (other properties
 // NULL) is created, bound and gets `on_create`.
-class Merge : public Operator {
+class Merge : public WriteOperator {
  public:
   Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
         std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote);
   std::string Describe() const override;
-  void Reset() override;
 
  protected:
-  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+  Status Run(ExecContext* ctx) override;
 
  private:
-  Status Run(ExecContext* ctx);
 
   int slot_;
   TableId table_;
   std::vector<std::pair<uint32_t, BoundExpressionPtr>> props_;
   std::vector<SetItemSpec> on_create_, on_match_;
   bool* wrote_;
-  bool done_ = false;
-  DataChunk rows_;
-  size_t next_ = 0;
 };
 
 }  // namespace query
