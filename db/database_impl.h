@@ -154,6 +154,9 @@ class Transaction::Impl {
   Result<uint32_t> PropertyIndex(const TableSchema& schema, const std::string& property, Value* value) const;
   // The destination of relationship `rel_id` leaving `src_offset`, if visible.
   Result<uint64_t> FindRel(const TableSchema& schema, uint64_t src_offset, uint64_t rel_id) const;
+  // Logs and applies a property update of node offset / relationship id
+  // `row`. REQUIRES: the writer holds mutex_ exclusively; `value` is typed.
+  Status SetPropertyLocked(const TableSchema& schema, uint64_t row, uint32_t index, Value value);
   // REQUIRES: the writer holds mutex_ exclusively.
   Status DeleteRelLocked(const TableSchema& schema, uint64_t src_offset, uint64_t rel_id);
   Result<TableId> CreateTable(const std::function<Result<TableId>(Catalog*)>& create);

@@ -403,15 +403,7 @@ Status Transaction::SetNodeProperty(const std::string& table, uint64_t offset, c
     return InvalidArgument("cannot change primary key '" + schema->properties[index].name + "' of '" +
                            schema->name + "'");
   }
-  WalEncoder e;
-  e.PutU32(schema->id);
-  e.PutU64(offset);
-  e.PutU32(index);
-  e.PutValue(value);
-  RETURN_IF_ERROR(db->ApplySetProperty(schema->id, offset, index, std::move(value)));
-  db->wal_->Add(t->txn_id, kWalSetNodeProperty, e.data());
-  t->wrote = true;
-  return Status::OK();
+  return t->SetPropertyLocked(*schema, offset, index, std::move(value));
 }
 
 Status Transaction::SetRelProperty(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id,
@@ -423,15 +415,7 @@ Status Transaction::SetRelProperty(const std::string& rel_table, uint64_t src_of
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(rel_table, TableKind::kRel));
   RETURN_IF_ERROR(t->FindRel(*schema, src_offset, rel_id).status());
   ASSIGN_OR_RETURN(uint32_t index, t->PropertyIndex(*schema, property, &value));
-  WalEncoder e;
-  e.PutU32(schema->id);
-  e.PutU64(rel_id);
-  e.PutU32(index);
-  e.PutValue(value);
-  RETURN_IF_ERROR(db->ApplySetProperty(schema->id, rel_id, index, std::move(value)));
-  db->wal_->Add(t->txn_id, kWalSetRelProperty, e.data());
-  t->wrote = true;
-  return Status::OK();
+  return t->SetPropertyLocked(*schema, rel_id, index, std::move(value));
 }
 
 Status Transaction::DeleteRel(const std::string& rel_table, uint64_t src_offset, uint64_t rel_id) {
@@ -515,6 +499,19 @@ Result<uint64_t> Transaction::Impl::FindRel(const TableSchema& schema, uint64_t 
   }
   return NotFound("table '" + schema.name + "' has no relationship " + std::to_string(rel_id) +
                   " from node offset " + std::to_string(src_offset));
+}
+
+Status Transaction::Impl::SetPropertyLocked(const TableSchema& schema, uint64_t row, uint32_t index,
+                                           Value value) {
+  WalEncoder e;
+  e.PutU32(schema.id);
+  e.PutU64(row);
+  e.PutU32(index);
+  e.PutValue(value);
+  RETURN_IF_ERROR(db->ApplySetProperty(schema.id, row, index, std::move(value)));
+  db->wal_->Add(txn_id, schema.is_node() ? kWalSetNodeProperty : kWalSetRelProperty, e.data());
+  wrote = true;
+  return Status::OK();
 }
 
 Status Transaction::Impl::DeleteRelLocked(const TableSchema& schema, uint64_t src_offset, uint64_t rel_id) {
