@@ -179,6 +179,9 @@ class Parser {
 
   // ---- expressions
   Result<ExpressionPtr> ParseExpression();
+  // `operand (keyword operand)*`, left-associative: OR, XOR and AND.
+  Result<ExpressionPtr> ParseKeywordChain(const char* keyword, BinaryOperator op,
+                                          Result<ExpressionPtr> (Parser::*operand)());
   Result<ExpressionPtr> ParseOr();
   Result<ExpressionPtr> ParseXor();
   Result<ExpressionPtr> ParseAnd();
@@ -945,31 +948,24 @@ Result<ExpressionPtr> Parser::ParseExpression() {
   return ParseOr();
 }
 
-Result<ExpressionPtr> Parser::ParseOr() {
-  ASSIGN_OR_RETURN(auto left, ParseXor());
-  while (AcceptKeyword("OR")) {
-    ASSIGN_OR_RETURN(auto right, ParseXor());
-    ASSIGN_OR_RETURN(left, MakeBinary(BinaryOperator::kOr, std::move(left), std::move(right)));
+Result<ExpressionPtr> Parser::ParseKeywordChain(const char* keyword, BinaryOperator op,
+                                                Result<ExpressionPtr> (Parser::*operand)()) {
+  ASSIGN_OR_RETURN(auto left, (this->*operand)());
+  while (AcceptKeyword(keyword)) {
+    ASSIGN_OR_RETURN(auto right, (this->*operand)());
+    ASSIGN_OR_RETURN(left, MakeBinary(op, std::move(left), std::move(right)));
   }
   return left;
 }
 
+Result<ExpressionPtr> Parser::ParseOr() { return ParseKeywordChain("OR", BinaryOperator::kOr, &Parser::ParseXor); }
+
 Result<ExpressionPtr> Parser::ParseXor() {
-  ASSIGN_OR_RETURN(auto left, ParseAnd());
-  while (AcceptKeyword("XOR")) {
-    ASSIGN_OR_RETURN(auto right, ParseAnd());
-    ASSIGN_OR_RETURN(left, MakeBinary(BinaryOperator::kXor, std::move(left), std::move(right)));
-  }
-  return left;
+  return ParseKeywordChain("XOR", BinaryOperator::kXor, &Parser::ParseAnd);
 }
 
 Result<ExpressionPtr> Parser::ParseAnd() {
-  ASSIGN_OR_RETURN(auto left, ParseNot());
-  while (AcceptKeyword("AND")) {
-    ASSIGN_OR_RETURN(auto right, ParseNot());
-    ASSIGN_OR_RETURN(left, MakeBinary(BinaryOperator::kAnd, std::move(left), std::move(right)));
-  }
-  return left;
+  return ParseKeywordChain("AND", BinaryOperator::kAnd, &Parser::ParseNot);
 }
 
 Result<ExpressionPtr> Parser::ParseNot() {
