@@ -18,6 +18,10 @@ Status BinderError(std::string_view text, const SourcePosition& position, const 
 
 namespace {
 
+// Whether an expression of type `t` may stand where `want` is expected: it
+// is of that type or an untyped NULL.
+bool IsOrAny(LogicalType t, LogicalType want) { return t == want || t == LogicalType::kAny; }
+
 // ----------------------------------------------------------- AST helpers
 
 void WalkExpression(const Expression& e, const std::function<void(const Expression&)>& f) {
@@ -452,7 +456,7 @@ Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope
       out->unary_op = e.unary_op;
       out->position = e.position;
       if (e.unary_op == UnaryOperator::kNot) {
-        if (c->type != LogicalType::kBool && c->type != LogicalType::kAny) {
+        if (!IsOrAny(c->type, LogicalType::kBool)) {
           return Error(e.position, std::string("NOT expects a BOOL, not ") + LogicalTypeName(c->type));
         }
         out->type = LogicalType::kBool;
@@ -485,8 +489,8 @@ Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope
         case BinaryOperator::kAnd:
         case BinaryOperator::kOr:
         case BinaryOperator::kXor:
-          if ((ta != LogicalType::kBool && ta != LogicalType::kAny) ||
-              (tb != LogicalType::kBool && tb != LogicalType::kAny)) {
+          if (!IsOrAny(ta, LogicalType::kBool) ||
+              !IsOrAny(tb, LogicalType::kBool)) {
             return mismatch();
           }
           out->type = LogicalType::kBool;
@@ -515,16 +519,16 @@ Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope
         case BinaryOperator::kEndsWith:
         case BinaryOperator::kContains:
         case BinaryOperator::kRegexMatch:
-          if ((ta != LogicalType::kString && ta != LogicalType::kAny) ||
-              (tb != LogicalType::kString && tb != LogicalType::kAny)) {
+          if (!IsOrAny(ta, LogicalType::kString) ||
+              !IsOrAny(tb, LogicalType::kString)) {
             return mismatch();
           }
           out->type = LogicalType::kBool;
           break;
         default:
           if (op == BinaryOperator::kAdd && (ta == LogicalType::kString || tb == LogicalType::kString)) {
-            if ((ta != LogicalType::kString && ta != LogicalType::kAny) ||
-                (tb != LogicalType::kString && tb != LogicalType::kAny)) {
+            if (!IsOrAny(ta, LogicalType::kString) ||
+                !IsOrAny(tb, LogicalType::kString)) {
               return mismatch();
             }
             out->type = LogicalType::kString;
@@ -572,7 +576,7 @@ Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope
     case ExpressionKind::kIndex: {
       ASSIGN_OR_RETURN(BoundExpressionPtr a, Bind(*e.children[0], scope, aggs));
       ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e.children[1], scope, aggs));
-      if (a->type != LogicalType::kList && a->type != LogicalType::kAny) {
+      if (!IsOrAny(a->type, LogicalType::kList)) {
         return Error(e.position, std::string("cannot index a ") + LogicalTypeName(a->type));
       }
       if (!IsIntegerType(b->type) && b->type != LogicalType::kAny) {
@@ -900,7 +904,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     for (const Expression* e : parts) {
       if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
       ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, *scope, nullptr));
-      if (b->type != LogicalType::kBool && b->type != LogicalType::kAny) {
+      if (!IsOrAny(b->type, LogicalType::kBool)) {
         return Error(e->position, std::string("WHERE expects a BOOL expression, not ") + LogicalTypeName(b->type));
       }
       Conjunct c;
@@ -1577,7 +1581,7 @@ Status Planner::PlanProjection(const ProjectionBody& body, const Expression* whe
   *scope = std::move(post_scope);
   if (where != nullptr) {
     ASSIGN_OR_RETURN(BoundExpressionPtr w, Bind(*where, *scope, nullptr));
-    if (w->type != LogicalType::kBool && w->type != LogicalType::kAny) {
+    if (!IsOrAny(w->type, LogicalType::kBool)) {
       return Error(where->position, "WHERE expects a BOOL expression");
     }
     *plan = std::make_unique<Filter>(std::move(*plan), std::move(w));
