@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "db/copy.h"
+#include "db/database_impl.h"
+#include "query/csv.h"
 #include "query/engine.h"
 #include "query/graph.h"
 #include "query/parser.h"
@@ -17,7 +20,10 @@ namespace {
 // Adapts a Transaction to the query layer's storage interface.
 class TransactionStore : public query::GraphStore {
  public:
-  explicit TransactionStore(Transaction* txn) : txn_(txn) {}
+  TransactionStore(Transaction* txn, const std::vector<query::CopyWarning>* warnings)
+      : txn_(txn), warnings_(warnings) {}
+
+  std::vector<query::CopyWarning> CopyWarnings() const override { return *warnings_; }
 
   bool read_only() const override { return txn_->read_only(); }
   Result<TableId> CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,
@@ -75,7 +81,36 @@ class TransactionStore : public query::GraphStore {
 
  private:
   Transaction* txn_;
+  const std::vector<query::CopyWarning>* warnings_;
 };
+
+// The value of a COPY option (a literal, as the parser guarantees).
+Value LiteralValue(const query::Expression& e) {
+  switch (e.literal_kind) {
+    case query::LiteralKind::kBool: return Value::Bool(e.bool_value);
+    case query::LiteralKind::kInteger: return Value::Int64(e.int_value);
+    case query::LiteralKind::kDouble: return Value::Double(e.double_value);
+    case query::LiteralKind::kString: return Value::String(e.string_value);
+    case query::LiteralKind::kNull: break;
+  }
+  return Value::Null(LogicalType::kString);
+}
+
+Result<query::CsvOptions> CopyOptions(const query::CopyStatement& copy, std::string_view text) {
+  std::vector<std::pair<std::string, Value>> options;
+  for (const query::CopyOption& o : copy.options) options.emplace_back(o.name, LiteralValue(*o.value));
+  Result<query::CsvOptions> csv = query::CsvOptionsFrom(options);
+  if (!csv.ok()) return query::BinderError(text, copy.position, csv.status().message(), csv.status().code());
+  return csv;
+}
+
+// A statement's result as one STRING column "result" (as KuzuDB reports COPY).
+std::unique_ptr<QueryResult> MessageResult(const std::string& message) {
+  auto r = std::make_unique<QueryResult>(std::vector<std::string>{"result"},
+                                         std::vector<LogicalType>{LogicalType::kString});
+  r->AddRow({Value::String(message)});
+  return r;
+}
 
 // Display width of UTF-8 text (code points).
 size_t DisplayWidth(const std::string& s) {
@@ -179,8 +214,15 @@ class Connection::Impl {
   Result<std::unique_ptr<QueryResult>> Run(const query::Statement& statement, std::string_view text,
                                            const std::map<std::string, Value>& parameters,
                                            const std::atomic<bool>* interrupted, double compile_ms);
+  Result<std::unique_ptr<QueryResult>> CopyFrom(const query::CopyStatement& copy, std::string_view text,
+                                                const std::atomic<bool>* interrupted);
+  Result<std::unique_ptr<QueryResult>> CopyTo(const query::CopyStatement& copy, std::string_view text,
+                                              const std::map<std::string, Value>& parameters,
+                                              const std::atomic<bool>* interrupted);
 
   Database* db_;
+  std::vector<query::CopyWarning> warnings_;  // of the last COPY FROM
+  std::function<void(const QueryProgress&)> progress_;
   std::unique_ptr<Transaction> txn_;  // the explicit transaction, if any
   Catalog txn_catalog_;               // the catalog as txn_ sees it
 };
@@ -221,6 +263,16 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
       RETURN_IF_ERROR(db_->Checkpoint());
       return empty();
     }
+    case StatementKind::kCopy: {
+      const auto& copy = statement.As<query::CopyStatement>();
+      Result<std::unique_ptr<QueryResult>> r =
+          copy.to ? CopyTo(copy, text, parameters, interrupted) : CopyFrom(copy, text, interrupted);
+      if (r.ok()) {
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        (*r)->set_times(compile_ms, ms);
+      }
+      return r;
+    }
     default: break;
   }
   bool writes = query::StatementWrites(statement);
@@ -238,7 +290,14 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
     auto_catalog = db_->CatalogSnapshot();
     catalog = &auto_catalog;
   }
-  TransactionStore store(txn);
+  // Inside an explicit transaction a failing statement undoes only itself.
+  Savepoint savepoint;
+  Catalog catalog_before;
+  if (!auto_txn && writes) {
+    ASSIGN_OR_RETURN(savepoint, txn->CreateSavepoint());
+    catalog_before = txn_catalog_;
+  }
+  TransactionStore store(txn, &warnings_);
   query::StatementContext ctx;
   ctx.text = text;
   ctx.store = &store;
@@ -250,13 +309,15 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
     if (auto_txn) {
       auto_txn->Rollback();
     } else if (ctx.wrote) {
-      // The storage layer cannot undo part of a transaction: a statement that
-      // failed after writing takes the whole transaction with it.
-      txn_->Rollback();
-      txn_.reset();
-      return Status(table.status().code(),
-                    table.status().message() +
-                        "\n(the statement failed after changing data; the whole transaction was rolled back)");
+      Status undone = txn_->RollbackToSavepoint(savepoint);
+      txn_catalog_ = std::move(catalog_before);
+      if (!undone.ok()) {
+        // Cannot happen with a savepoint of this transaction; stay safe anyway.
+        txn_->Rollback();
+        txn_.reset();
+        return Status(table.status().code(), table.status().message() +
+                                                 "\n(the transaction was rolled back: " + undone.message() + ")");
+      }
     }
     return table.status();
   }
@@ -278,7 +339,121 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
   return result;
 }
 
+Result<std::unique_ptr<QueryResult>> Connection::Impl::CopyFrom(const query::CopyStatement& copy,
+                                                                std::string_view text,
+                                                                const std::atomic<bool>* interrupted) {
+  if (txn_) {
+    return TransactionError(
+        "COPY FROM runs in a transaction of its own; COMMIT or ROLLBACK the open transaction first");
+  }
+  ASSIGN_OR_RETURN(query::CsvOptions csv, CopyOptions(copy, text));
+  // The write transaction holds the writer role; the import itself commits
+  // by a checkpoint, so the transaction writes nothing and just ends.
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, db_->Begin(TransactionMode::kReadWrite));
+  const Catalog catalog = db_->CatalogSnapshot();
+  const TableSchema* schema = catalog.FindTable(copy.table_name);
+  if (schema == nullptr) {
+    return query::BinderError(text, copy.position, "table " + copy.table_name + " does not exist",
+                              StatusCode::kNotFound);
+  }
+  std::vector<LogicalType> types;
+  std::vector<std::string> names;
+  if (schema->is_rel()) {
+    for (TableId end : {schema->from_table, schema->to_table}) {
+      const TableSchema* node = catalog.GetTable(end);
+      types.push_back(node->properties[node->primary_key].type);
+    }
+    names = {"from", "to"};
+  }
+  for (const PropertyDef& p : schema->properties) {
+    types.push_back(p.type);
+    names.push_back(p.name);
+  }
+  Database::Impl* db = db_->impl_.get();
+  ASSIGN_OR_RETURN(std::vector<std::string> files, query::ExpandCsvPaths(db->fs_, copy.files));
+  ASSIGN_OR_RETURN(std::unique_ptr<query::CsvReader> reader,
+                   query::CsvReader::Open(db->fs_, files, csv, types, names));
+  CopyFromOptions options;
+  options.ignore_errors = csv.ignore_errors;
+  options.interrupted = interrupted;
+  const auto start = std::chrono::steady_clock::now();
+  if (progress_) {
+    options.progress = [&](uint64_t rows) {
+      QueryProgress p;
+      p.bytes_done = reader->bytes_done();
+      p.bytes_total = reader->total_bytes();
+      p.rows = rows;
+      p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      progress_(p);
+    };
+  }
+  Result<CopyFromSummary> summary = CopyFromCsv(db, *schema, reader.get(), files, options);
+  // Nothing was written through the transaction: ending it changes nothing.
+  Status ended = txn->Commit();
+  RETURN_IF_ERROR(summary.status());
+  RETURN_IF_ERROR(ended);
+  warnings_.clear();
+  for (const query::CsvSkippedRow& w : summary->warnings) {
+    warnings_.push_back(query::CopyWarning{w.reason, w.file, w.line});
+  }
+  std::string message = std::to_string(summary->rows_imported) + " tuples have been copied to the " + schema->name +
+                        " table.";
+  if (summary->rows_skipped > 0) {
+    message += " " + std::to_string(summary->rows_skipped) +
+               " rows were skipped; CALL show_warnings() RETURN * lists them.";
+  }
+  return MessageResult(message);
+}
+
+Result<std::unique_ptr<QueryResult>> Connection::Impl::CopyTo(const query::CopyStatement& copy, std::string_view text,
+                                                              const std::map<std::string, Value>& parameters,
+                                                              const std::atomic<bool>* interrupted) {
+  ASSIGN_OR_RETURN(query::CsvOptions csv, CopyOptions(copy, text));
+  Result<std::unique_ptr<QueryResult>> rows = InvalidArgument("nothing to export");
+  if (copy.query) {
+    rows = Run(*copy.query, text, parameters, interrupted, 0);
+  } else {
+    // A table exports as COPY FROM reads it back: node properties in schema
+    // order; for relationships the FROM and TO keys first.
+    Catalog catalog = txn_ ? txn_catalog_ : db_->CatalogSnapshot();
+    const TableSchema* schema = catalog.FindTable(copy.table_name);
+    if (schema == nullptr) {
+      return query::BinderError(text, copy.position, "table " + copy.table_name + " does not exist",
+                                StatusCode::kNotFound);
+    }
+    std::string match, items;
+    if (schema->is_node()) {
+      match = "MATCH (n:" + query::QuoteSchemaName(schema->name) + ")";
+    } else {
+      const TableSchema* from = catalog.GetTable(schema->from_table);
+      const TableSchema* to = catalog.GetTable(schema->to_table);
+      match = "MATCH (a:" + query::QuoteSchemaName(from->name) + ")-[n:" + query::QuoteSchemaName(schema->name) +
+              "]->(b:" + query::QuoteSchemaName(to->name) + ")";
+      items = "a." + query::QuoteSchemaName(from->properties[from->primary_key].name) + " AS `from`, b." +
+              query::QuoteSchemaName(to->properties[to->primary_key].name) + " AS `to`";
+    }
+    for (const PropertyDef& p : schema->properties) {
+      items += (items.empty() ? "" : ", ") + std::string("n.") + query::QuoteSchemaName(p.name) + " AS " +
+               query::QuoteVariable(p.name);
+    }
+    const std::string export_text = match + " RETURN " + items;
+    ASSIGN_OR_RETURN(query::StatementList statements, query::ParseCypher(export_text));
+    rows = Run(*statements[0], export_text, parameters, interrupted, 0);
+  }
+  RETURN_IF_ERROR(rows.status());
+  Database::Impl* db = db_->impl_.get();
+  ASSIGN_OR_RETURN(std::unique_ptr<query::CsvWriter> writer, query::CsvWriter::Create(db->fs_, copy.files[0], csv));
+  RETURN_IF_ERROR(writer->WriteHeader((*rows)->column_names()));
+  for (size_t r = 0; r < (*rows)->num_rows(); r++) RETURN_IF_ERROR(writer->WriteRow((*rows)->Row(r)));
+  RETURN_IF_ERROR(writer->Finish());
+  return MessageResult(std::to_string((*rows)->num_rows()) + " tuples have been exported to " + copy.files[0] + ".");
+}
+
 Connection::Connection(Database* db) : impl_(std::make_unique<Impl>(db)) {}
+
+void Connection::SetProgressCallback(std::function<void(const QueryProgress&)> callback) {
+  impl_->progress_ = std::move(callback);
+}
 
 Connection::~Connection() {
   if (impl_->txn_) impl_->txn_->Rollback();

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -75,6 +76,14 @@ class PreparedStatement {
   virtual std::vector<std::string> parameter_names() const = 0;
 };
 
+// How far a long statement (COPY FROM) has got, for progress bars.
+struct QueryProgress {
+  uint64_t bytes_done = 0;   // of the input files
+  uint64_t bytes_total = 0;
+  uint64_t rows = 0;         // imported so far
+  double seconds = 0;        // since the statement started
+};
+
 class Connection {
  public:
   // REQUIRES: `db` outlives the connection.
@@ -101,6 +110,10 @@ class Connection {
   // Asks the running statement to stop (safe from another thread or a signal
   // handler); it then fails with "Interrupted" and rolls back its changes.
   void Interrupt() { interrupted_ = true; }
+
+  // Called from the running statement's thread as a COPY FROM progresses
+  // (after every batch of rows, so many times a second).
+  void SetProgressCallback(std::function<void(const QueryProgress&)> callback);
 
   class Impl;
 

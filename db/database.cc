@@ -494,6 +494,27 @@ void Database::Impl::RollbackVersions() {
   for (auto& [id, data] : rels_) data->RollbackVersions();
 }
 
+std::map<TableId, TableSavepoint> Database::Impl::TableSavepoints() const {
+  std::map<TableId, TableSavepoint> tables;
+  for (const auto& [id, data] : nodes_) tables[id] = data->CreateSavepoint();
+  for (const auto& [id, data] : rels_) tables[id] = data->CreateSavepoint();
+  return tables;
+}
+
+void Database::Impl::RollbackToSavepoints(const std::map<TableId, TableSavepoint>& tables) {
+  Watermarks marks;
+  for (const auto& [id, savepoint] : tables) {
+    auto node = nodes_.find(id);
+    if (node != nodes_.end()) {
+      node->second->RollbackToSavepoint(savepoint);
+    } else {
+      rels_.at(id)->RollbackToSavepoint(savepoint);
+    }
+    marks[id] = savepoint.rows;
+  }
+  RollbackTo(marks);  // drops the tables created after the savepoint
+}
+
 bool Database::Impl::HasVersions() const {
   for (const auto& [id, data] : nodes_) {
     if (data->has_versions()) return true;
@@ -594,7 +615,7 @@ Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
 // Builds the manifest for the current state, writing changed table data to
 // new pages. Returns the manifest bytes and the extent reserved for them.
 Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, PageExtent* extent,
-                                                                  FreeSpaceMap* after) {
+                                                                  FreeSpaceMap* after, const StagedImport* staged) {
   const format::Manifest* old = format::GetManifest(manifest_buffer_.get());
   flatbuffers::FlatBufferBuilder b(std::max<size_t>(manifest_size_ + 1024, 4096));
   CheckpointContext ctx;
@@ -606,6 +627,31 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
   for (const TableSchema* t : catalog_.Tables()) {
     auto name = b.CreateString(t->name);
     auto props = b.CreateVector(BuildProperties(&b, *t));
+    if (staged != nullptr && staged->table == t->id) {
+      if (t->is_node()) {
+        const StagedNodeTable& n = *staged->node;
+        format::Extent dir(n.columns.directory.first, n.columns.directory.count);
+        auto columns = format::CreateColumnStore(b, n.columns.num_rows, n.columns.num_columns, &dir);
+        format::Extent pk(n.pk_index.first, n.pk_index.count);
+        format::Extent deleted(n.deleted.first, n.deleted.count);
+        node_tables.push_back(format::CreateNodeTable(b, t->id, name, props, t->primary_key, columns, &pk,
+                                                      n.pk_entries, &deleted, n.deleted_count));
+      } else {
+        const StagedRelTable& r = *staged->rel;
+        auto direction = [&](const StagedCsrDirection& d) {
+          format::Extent dir(d.directory.first, d.directory.count);
+          return format::CreateCsrDirection(b, d.num_groups, &dir, d.num_edges);
+        };
+        auto forward = direction(r.forward);
+        auto backward = direction(r.backward);
+        format::Extent dir(r.properties.directory.first, r.properties.directory.count);
+        auto columns = format::CreateColumnStore(b, r.properties.num_rows, r.properties.num_columns, &dir);
+        rel_tables.push_back(format::CreateRelTable(b, t->id, name, t->from_table, t->to_table, props, forward,
+                                                    backward, columns, r.next_rel_id));
+      }
+      ctx.freed.insert(ctx.freed.end(), staged->freed.begin(), staged->freed.end());
+      continue;
+    }
     if (t->is_node()) {
       ASSIGN_OR_RETURN(NodeTableData::Checkpointed c, nodes_.at(t->id)->Checkpoint(&ctx));
       format::Extent pk(c.pk_index.first, c.pk_index.count);
@@ -658,7 +704,22 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
   return CopyAligned(b.GetBufferPointer(), b.GetSize());
 }
 
-Status Database::Impl::CheckpointLocked() {
+Status Database::Impl::LoadFreeSpaceLocked() {
+  if (free_space_) return Status::OK();
+  ASSIGN_OR_RETURN(std::vector<PageExtent> extents, ReadFreeList());
+  Status valid = FreeSpaceMap::Validate(extents, header_.page_count);
+  if (!valid.ok()) return valid.WithContext("manifest of '" + path_ + "'");
+  free_space_.emplace(std::move(extents), header_.page_count);
+  return Status::OK();
+}
+
+Result<FreeSpaceMap> Database::Impl::CurrentFreeSpace() {
+  std::unique_lock lock(mutex_);
+  RETURN_IF_ERROR(LoadFreeSpaceLocked());
+  return *free_space_;
+}
+
+Status Database::Impl::CheckpointLocked(const StagedImport* staged) {
   std::unique_lock lock(mutex_);
   // A checkpoint folds updates and deletions into the file and forgets the
   // values they replaced, which open read-only snapshots may still need.
@@ -667,13 +728,10 @@ Status Database::Impl::CheckpointLocked() {
     return TransactionError("cannot checkpoint while " + std::to_string(open_readers_.load()) +
                             " read-only transaction(s) are open and updates or deletions are pending");
   }
-  if (!free_space_) {
-    ASSIGN_OR_RETURN(std::vector<PageExtent> extents, ReadFreeList());
-    Status valid = FreeSpaceMap::Validate(extents, header_.page_count);
-    if (!valid.ok()) return valid.WithContext("manifest of '" + path_ + "'");
-    free_space_.emplace(std::move(extents), header_.page_count);
-  }
+  RETURN_IF_ERROR(LoadFreeSpaceLocked());
   const FreeSpaceMap before = *free_space_;
+  // The import allocated its pages from a copy of this map.
+  if (staged != nullptr) free_space_ = *staged->space;
   auto fail = [&](const Status& s) {
     free_space_ = before;  // pages written so far are unreferenced garbage
     return s.WithContext("checkpoint of '" + path_ + "' failed");
@@ -682,7 +740,7 @@ Status Database::Impl::CheckpointLocked() {
   size_t size = 0;
   PageExtent extent;
   FreeSpaceMap after;
-  Result<std::unique_ptr<uint8_t[]>> manifest = BuildManifest(&size, &extent, &after);
+  Result<std::unique_ptr<uint8_t[]>> manifest = BuildManifest(&size, &extent, &after, staged);
   if (!manifest.ok()) return fail(manifest.status());
   KillPoint("checkpoint.after_data");
   BlobBuilder blob;

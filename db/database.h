@@ -126,6 +126,21 @@ class Database {
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   friend class Transaction;
+  friend class Connection;  // runs COPY, which commits by a checkpoint of its own
+};
+
+// A point inside a read-write transaction that it can roll back to, made by
+// Transaction::CreateSavepoint. A cheap copyable handle; a default-constructed
+// one refers to no point.
+class Savepoint {
+ public:
+  Savepoint() = default;
+
+  class Impl;
+
+ private:
+  friend class Transaction;
+  std::shared_ptr<const Impl> impl_;
 };
 
 // A unit of work. Destroying an active transaction rolls it back.
@@ -146,6 +161,18 @@ class Transaction {
   // or may not have written it) and writes fail until the database is reopened.
   Status Commit();
   void Rollback();
+
+  // --- savepoints (read-write transactions; in read-only ones both do nothing)
+  // Marks the transaction's current point. Rolling back to it undoes what was
+  // done after it (inserted nodes and relationships, updates, deletions,
+  // created tables) and keeps what came before, so a failed statement can
+  // undo only itself. A savepoint nobody holds any more costs nothing.
+  Result<Savepoint> CreateSavepoint();
+  // Undoes the changes made after `savepoint`; the transaction stays active.
+  // The savepoint stays usable, those made after it do not. kInvalidArgument
+  // for a savepoint of another transaction, a default-constructed one, or one
+  // made after a savepoint that was rolled back to since.
+  Status RollbackToSavepoint(const Savepoint& savepoint);
 
   // --- schema (read-write transactions)
   Result<TableId> CreateNodeTable(const std::string& name, std::vector<PropertyDef> properties,

@@ -15,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "db/database.h"
 #include "storage/buffer_pool.h"
+#include "storage/bulk_loader.h"
 #include "storage/file_system.h"
 #include "storage/free_space_map.h"
 #include "storage/page_file.h"
@@ -39,6 +40,18 @@ enum DbRecordType : uint8_t {
 // relationships a snapshot sees.
 using Watermarks = std::map<TableId, uint64_t>;
 
+// A bulk import ready to commit: one table's new state, written to pages
+// that are free in the current manifest.
+struct StagedImport {
+  TableId table = 0;
+  std::optional<StagedNodeTable> node;
+  std::optional<StagedRelTable> rel;
+  // The free space after the import's allocations, and the base pages its
+  // table no longer uses.
+  std::optional<FreeSpaceMap> space;
+  std::vector<PageExtent> freed;
+};
+
 class Database::Impl {
  public:
   Impl(std::string path, DatabaseOptions options);
@@ -47,7 +60,11 @@ class Database::Impl {
   Status Open();
   Status Close();
   // REQUIRES: the caller holds the writer role (writer_active) or is Open().
-  Status CheckpointLocked();
+  // With `staged`, the new manifest also commits that bulk import.
+  Status CheckpointLocked(const StagedImport* staged = nullptr);
+  // The free space of the current manifest (read on first use).
+  // REQUIRES: the writer role.
+  Result<FreeSpaceMap> CurrentFreeSpace();
 
   // Applying changes; the same code serves live transactions and WAL replay.
   // REQUIRES: mutex held exclusively.
@@ -64,6 +81,11 @@ class Database::Impl {
   void CommitVersions(uint64_t seq);
   void RollbackVersions();
   bool HasVersions() const;
+  // The writer's savepoint of every table, and rolling back to such a map:
+  // tables missing from it were created later and are dropped.
+  // REQUIRES: mutex held (exclusively to roll back).
+  std::map<TableId, TableSavepoint> TableSavepoints() const;
+  void RollbackToSavepoints(const std::map<TableId, TableSavepoint>& tables);
   // Live row count / next relationship id of a table.
   uint64_t LiveMark(const TableSchema& schema) const;
   Watermarks LiveMarks() const;
@@ -126,7 +148,19 @@ class Database::Impl {
   // Builds the next manifest, writing changed table data and the free list
   // to new pages. Returns its bytes, the pages reserved for it and the free
   // space it describes.
-  Result<std::unique_ptr<uint8_t[]>> BuildManifest(size_t* size, PageExtent* extent, FreeSpaceMap* after);
+  Result<std::unique_ptr<uint8_t[]>> BuildManifest(size_t* size, PageExtent* extent, FreeSpaceMap* after,
+                                                   const StagedImport* staged);
+  Status LoadFreeSpaceLocked();
+};
+
+// What Transaction::RollbackToSavepoint restores: the tables that existed,
+// each with its rows and pending changes, the transaction's buffered WAL
+// records and whether it had written anything.
+class Savepoint::Impl {
+ public:
+  std::map<TableId, TableSavepoint> tables;
+  size_t wal_bytes = 0;
+  bool wrote = false;
 };
 
 class Transaction::Impl {
@@ -141,6 +175,8 @@ class Transaction::Impl {
   // Versions visible to this transaction: the commit number at begin for
   // readers, kSeeAll for the writer (which sees its own pending changes).
   uint64_t visible = kSeeAll;
+  // The writer's savepoints that can still be rolled back to, oldest first.
+  std::vector<std::weak_ptr<const Savepoint::Impl>> savepoints;
 
   void End();
   // The schema of a visible table named `name`, of the wanted kind.

@@ -130,6 +130,50 @@ void Transaction::Rollback() {
   t->End();
 }
 
+Result<Savepoint> Transaction::CreateSavepoint() {
+  Impl* t = impl_.get();
+  RETURN_IF_ERROR(t->CheckActive());
+  Savepoint savepoint;
+  if (!t->write) return savepoint;
+  auto state = std::make_shared<Savepoint::Impl>();
+  {
+    std::shared_lock lock(t->db->mutex_);
+    state->tables = t->db->TableSavepoints();
+  }
+  state->wal_bytes = t->db->wal_->BufferedSize(t->txn_id);
+  state->wrote = t->wrote;
+  // Forget the savepoints whose handles are gone: one per statement adds up.
+  t->savepoints.erase(std::remove_if(t->savepoints.begin(), t->savepoints.end(),
+                                     [](const auto& held) { return held.expired(); }),
+                      t->savepoints.end());
+  t->savepoints.push_back(state);
+  savepoint.impl_ = std::move(state);
+  return savepoint;
+}
+
+Status Transaction::RollbackToSavepoint(const Savepoint& savepoint) {
+  Impl* t = impl_.get();
+  RETURN_IF_ERROR(t->CheckActive());
+  if (!t->write) return Status::OK();
+  auto found = t->savepoints.end();
+  if (savepoint.impl_ != nullptr) {
+    found = std::find_if(t->savepoints.begin(), t->savepoints.end(),
+                         [&](const auto& held) { return held.lock() == savepoint.impl_; });
+  }
+  if (found == t->savepoints.end()) {
+    return InvalidArgument(
+        "not a savepoint of this transaction, or one discarded by rolling back to an earlier savepoint");
+  }
+  // Later savepoints describe changes that no longer exist.
+  t->savepoints.erase(found + 1, t->savepoints.end());
+  const Savepoint::Impl& state = *savepoint.impl_;
+  std::unique_lock lock(t->db->mutex_);
+  t->db->RollbackToSavepoints(state.tables);
+  t->db->wal_->TruncateBuffered(t->txn_id, state.wal_bytes);
+  t->wrote = state.wrote;
+  return Status::OK();
+}
+
 namespace {
 
 void EncodeSchema(const TableSchema& s, WalEncoder* e) {

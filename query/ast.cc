@@ -623,6 +623,27 @@ std::string ToString(const Statement& statement) {
       out += ToString(*e.statement);
       break;
     }
+    case StatementKind::kCopy: {
+      const auto& c = statement.As<CopyStatement>();
+      out += "COPY ";
+      out += c.query ? "(" + ToString(*c.query) + ")" : QuoteSchemaName(c.table_name);
+      out += c.to ? " TO " : " FROM ";
+      if (c.files.size() == 1) {
+        out += QuoteString(c.files[0]);
+      } else {
+        out += "[";
+        for (size_t i = 0; i < c.files.size(); ++i) out += (i > 0 ? ", " : "") + QuoteString(c.files[i]);
+        out += "]";
+      }
+      if (!c.options.empty()) {
+        out += " (";
+        for (size_t i = 0; i < c.options.size(); ++i) {
+          out += (i > 0 ? ", " : "") + QuoteSchemaName(c.options[i].name) + "=" + ToString(*c.options[i].value);
+        }
+        out += ")";
+      }
+      break;
+    }
   }
   return out;
 }

@@ -308,6 +308,7 @@ enum class StatementKind {
   kRollback,
   kCheckpoint,
   kExplain,  // EXPLAIN or PROFILE
+  kCopy,     // COPY ... FROM / COPY ... TO
 };
 
 struct Statement {
@@ -411,6 +412,25 @@ struct ExplainStatement : Statement {
   explicit ExplainStatement(SourcePosition pos) : Statement(StatementKind::kExplain, pos) {}
   ExplainMode mode = ExplainMode::kExplain;
   std::unique_ptr<Statement> statement;
+};
+
+// name = literal inside COPY's option list.
+struct CopyOption {
+  SourcePosition position;
+  std::string name;
+  ExpressionPtr value;  // a literal (the parser guarantees it)
+};
+
+// COPY T FROM 'file' | ['f1', 'f2', ...] [(options)]
+// COPY T TO 'file' [(options)]
+// COPY (query) TO 'file' [(options)]
+struct CopyStatement : Statement {
+  explicit CopyStatement(SourcePosition pos) : Statement(StatementKind::kCopy, pos) {}
+  bool to = false;                   // COPY ... TO (export)
+  std::string table_name;            // empty when exporting a query's result
+  std::unique_ptr<Statement> query;  // COPY (query) TO; a kQuery statement
+  std::vector<std::string> files;    // paths or glob patterns; exactly one for TO
+  std::vector<CopyOption> options;
 };
 
 // ------------------------------------------------------------------- printers

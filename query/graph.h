@@ -25,9 +25,19 @@ struct GraphEdge {
   uint64_t rel_id = 0;
 };
 
+// A row the last COPY FROM on the connection skipped (IGNORE_ERRORS).
+struct CopyWarning {
+  std::string message;  // "file:line:column: reason"
+  std::string file;
+  uint64_t line = 0;
+};
+
 class GraphStore {
  public:
   virtual ~GraphStore() = default;
+
+  // Rows skipped by the connection's last COPY FROM, for CALL show_warnings().
+  virtual std::vector<CopyWarning> CopyWarnings() const { return {}; }
 
   virtual bool read_only() const = 0;
 

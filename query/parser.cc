@@ -154,6 +154,8 @@ class Parser {
   Result<std::unique_ptr<Statement>> ParseDropTable();
   Result<std::unique_ptr<Statement>> ParseAlterTable();
   Result<std::unique_ptr<Statement>> ParseBegin();
+  Result<std::unique_ptr<Statement>> ParseCopy();
+  Result<std::string> ParseStringLiteral(const std::string& what);
   Result<bool> ParseIfNotExists();
   Status ParseColumn(ColumnDefinition* column);
 
@@ -216,6 +218,7 @@ class Parser {
   std::deque<Token> lookahead_;
   size_t prev_end_ = 0;
   int depth_ = 0;
+  bool in_copy_ = false;  // parsing the query of COPY (query) TO
 };
 
 // ------------------------------------------------------------------- names
@@ -322,11 +325,7 @@ Result<std::unique_ptr<Statement>> Parser::ParseStatement(bool allow_explain) {
     Take();
     return std::unique_ptr<Statement>(std::make_unique<SimpleStatement>(kind, position));
   }
-  if (PeekKeyword("COPY")) {
-    return MakeSyntaxError(text_, position,
-                           "COPY is not supported yet; insert data with CREATE statements",
-                           StatusCode::kUnsupported);
-  }
+  if (PeekKeyword("COPY")) return ParseCopy();
   static const char* const kClauseKeywords[] = {"MATCH", "OPTIONAL", "UNWIND", "WITH",
                                                 "RETURN", "CREATE", "MERGE", "SET",
                                                 "DELETE", "DETACH", "CALL"};
@@ -408,8 +407,9 @@ Status Parser::ParseSingleQuery(SingleQuery* part) {
   if (part->clauses.empty()) {
     return Expected("a clause (MATCH, UNWIND, WITH, RETURN, CREATE, MERGE, SET, DELETE, CALL)");
   }
-  bool at_boundary =
-      PeekIs(TokenKind::kEnd) || PeekIs(TokenKind::kSemicolon) || PeekKeyword("UNION");
+  // A query ends the statement, or the parentheses of COPY (query) TO.
+  bool at_boundary = PeekIs(TokenKind::kEnd) || PeekIs(TokenKind::kSemicolon) || PeekKeyword("UNION") ||
+                     (in_copy_ && PeekIs(TokenKind::kRParen));
   ClauseKind last = part->clauses.back()->kind;
   if (last == ClauseKind::kReturn) {
     if (!at_boundary) return Expected("UNION, ';' or end of input");
@@ -583,6 +583,60 @@ Result<std::unique_ptr<Statement>> Parser::ParseBegin() {
   if (AcceptKeyword("READ")) {
     RETURN_IF_ERROR(ExpectKeyword("ONLY"));
     statement->read_only = true;
+  }
+  return std::unique_ptr<Statement>(std::move(statement));
+}
+
+Result<std::string> Parser::ParseStringLiteral(const std::string& what) {
+  if (!PeekIs(TokenKind::kString)) return Expected(what);
+  return Take().value;
+}
+
+Result<std::unique_ptr<Statement>> Parser::ParseCopy() {
+  auto statement = std::make_unique<CopyStatement>(Take().position);
+  if (Accept(TokenKind::kLParen)) {
+    if (!PeekKeyword("MATCH") && !PeekKeyword("OPTIONAL") && !PeekKeyword("UNWIND") && !PeekKeyword("WITH") &&
+        !PeekKeyword("RETURN") && !PeekKeyword("CALL")) {
+      return Expected("a query (MATCH ... RETURN ...)");
+    }
+    in_copy_ = true;
+    Result<std::unique_ptr<Statement>> query = ParseQuery();
+    in_copy_ = false;
+    ASSIGN_OR_RETURN(statement->query, std::move(query));
+    RETURN_IF_ERROR(Expect(TokenKind::kRParen));
+    RETURN_IF_ERROR(ExpectKeyword("TO"));
+    statement->to = true;
+  } else {
+    ASSIGN_OR_RETURN(statement->table_name, ParseSchemaName("a table name or '(' and a query"));
+    if (AcceptKeyword("TO")) {
+      statement->to = true;
+    } else if (!AcceptKeyword("FROM")) {
+      return Expected("FROM or TO");
+    }
+  }
+  if (!statement->to && Accept(TokenKind::kLBracket)) {
+    do {
+      ASSIGN_OR_RETURN(std::string file, ParseStringLiteral("a file name in quotes"));
+      statement->files.push_back(std::move(file));
+    } while (Accept(TokenKind::kComma));
+    RETURN_IF_ERROR(Expect(TokenKind::kRBracket));
+  } else {
+    ASSIGN_OR_RETURN(std::string file, ParseStringLiteral("a file name in quotes"));
+    statement->files.push_back(std::move(file));
+  }
+  if (Accept(TokenKind::kLParen)) {
+    do {
+      CopyOption option;
+      option.position = Peek().position;
+      ASSIGN_OR_RETURN(option.name, ParseSchemaName("an option name"));
+      RETURN_IF_ERROR(Expect(TokenKind::kEq));
+      ASSIGN_OR_RETURN(option.value, ParseUnary());
+      if (option.value->kind != ExpressionKind::kLiteral) {
+        return ErrorAt(option.value->position, "the value of option " + option.name + " must be a literal");
+      }
+      statement->options.push_back(std::move(option));
+    } while (Accept(TokenKind::kComma));
+    RETURN_IF_ERROR(Expect(TokenKind::kRParen));
   }
   return std::unique_ptr<Statement>(std::move(statement));
 }

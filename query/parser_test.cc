@@ -444,15 +444,32 @@ TEST(ParserStatementTest, QuotedAndKeywordNames) {
             "MATCH (n:Order {order: 1}) RETURN n.end AS e");
 }
 
-TEST(ParserStatementTest, CopyIsNotSupportedYet) {
-  auto r = ParseCypher("MATCH (n) RETURN n;\nCOPY Person FROM 'p.csv'");
+TEST(ParserStatementTest, Copy) {
+  EXPECT_EQ(Canon("copy Person from 'p.csv'"), "COPY Person FROM 'p.csv'");
+  EXPECT_EQ(Canon("COPY Knows FROM ['a.csv', 'b-*.csv'] (HEADER=true, DELIM='|', SKIP=2)"),
+            "COPY Knows FROM ['a.csv', 'b-*.csv'] (HEADER=TRUE, DELIM='|', SKIP=2)");
+  EXPECT_EQ(Canon("COPY Person TO 'out.csv'"), "COPY Person TO 'out.csv'");
+  EXPECT_EQ(Canon("COPY (MATCH (p:Person) RETURN p.name) TO 'out.csv' (header = false)"),
+            "COPY (MATCH (p:Person) RETURN p.name) TO 'out.csv' (header=FALSE)");
+  auto r = ParseCypher("MATCH (n) RETURN n;\nCOPY Person FROM p.csv");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
   EXPECT_EQ(r.status().message(),
-            "Parser error at line 2, column 1: COPY is not supported yet; insert data with "
-            "CREATE statements\n"
-            "COPY Person FROM 'p.csv'\n"
-            "^");
+            "Parser error at line 2, column 18: expected a file name in quotes but found 'p'\n"
+            "COPY Person FROM p.csv\n"
+            "                 ^");
+  r = ParseCypher("COPY Person FROM 'p.csv' (HEADER=x)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "Parser error at line 1, column 34: the value of option HEADER must be a literal\n"
+            "COPY Person FROM 'p.csv' (HEADER=x)\n"
+            "                                 ^");
+  r = ParseCypher("COPY Person INTO 'p.csv'");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("expected FROM or TO but found 'INTO'"), std::string::npos);
+  r = ParseCypher("COPY (CREATE (:P)) TO 'p.csv'");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("expected a query (MATCH ... RETURN ...) but found 'CREATE'"),
+            std::string::npos);
 }
 
 // ------------------------------------------------------------------- errors

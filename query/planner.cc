@@ -1611,6 +1611,15 @@ Status Planner::PlanCall(const CallClause& c, OperatorPtr* plan, Scope* scope) {
       rows.push_back({Value::Int64(t->id), Value::String(t->name), Value::String(t->is_node() ? "NODE" : "REL"),
                       Value::String("")});
     }
+  } else if (name == "show_warnings") {
+    if (!call.children.empty()) return Error(call.position, "show_warnings() takes no arguments");
+    names = {"message", "file_path", "line_number"};
+    types = {LogicalType::kString, LogicalType::kString, LogicalType::kInt64};
+    if (store_ != nullptr) {
+      for (const CopyWarning& w : store_->CopyWarnings()) {
+        rows.push_back({Value::String(w.message), Value::String(w.file), Value::Int64(static_cast<int64_t>(w.line))});
+      }
+    }
   } else if (name == "table_info") {
     if (call.children.size() != 1 || call.children[0]->kind != ExpressionKind::kLiteral ||
         call.children[0]->literal_kind != LiteralKind::kString) {
@@ -1793,6 +1802,7 @@ bool StatementWrites(const Statement& s) {
     case StatementKind::kCreateRelTable:
     case StatementKind::kDropTable:
     case StatementKind::kAlterTable: return true;
+    case StatementKind::kCopy: return !s.As<CopyStatement>().to;
     case StatementKind::kExplain: {
       const auto& e = s.As<ExplainStatement>();
       return e.mode == ExplainMode::kProfile && StatementWrites(*e.statement);

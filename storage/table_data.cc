@@ -100,18 +100,22 @@ void ColumnStore::CommitVersions(uint64_t seq) {
   pending_.clear();
 }
 
-void ColumnStore::RollbackVersions() {
-  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
-    auto found = versions_[it->second].find(it->first);
-    if (found == versions_[it->second].end()) continue;
+void ColumnStore::RollbackVersions() { RollbackVersionsTo(0); }
+
+void ColumnStore::RollbackVersionsTo(size_t count) {
+  // Newest first: each entry of pending_ appended one version to its chain.
+  while (pending_.size() > count) {
+    const auto [row, column] = pending_.back();
+    pending_.pop_back();
+    auto found = versions_[column].find(row);
+    if (found == versions_[column].end()) continue;
     std::vector<Version>& chain = found->second;
-    while (!chain.empty() && chain.back().seq == kPendingVersion) chain.pop_back();
-    if (chain.size() <= 1) {
-      versions_[it->second].erase(found);
+    if (!chain.empty() && chain.back().seq == kPendingVersion) chain.pop_back();
+    if (chain.size() <= 1) {  // only the value before the first update is left
+      versions_[column].erase(found);
       versioned_cells_--;
     }
   }
-  pending_.clear();
 }
 
 void ColumnStore::Truncate(uint64_t rows) {
@@ -331,6 +335,20 @@ void NodeTableData::RollbackVersions() {
   columns_.RollbackVersions();
   for (uint64_t row : pending_deletes_) deleted_.erase(row);
   pending_deletes_.clear();
+}
+
+TableSavepoint NodeTableData::CreateSavepoint() const {
+  return TableSavepoint{num_rows(), columns_.pending_versions(), pending_deletes_.size()};
+}
+
+void NodeTableData::RollbackToSavepoint(const TableSavepoint& savepoint) {
+  columns_.RollbackVersionsTo(savepoint.pending_versions);
+  while (pending_deletes_.size() > savepoint.pending_deletes) {
+    deleted_.erase(pending_deletes_.back());
+    pending_deletes_.pop_back();
+  }
+  // Rows appended later were changed only later: their versions are gone.
+  Truncate(savepoint.rows);
 }
 
 std::string NodeTableData::DeltaKey(const Value& key) {
@@ -595,6 +613,21 @@ void RelTableData::RollbackVersions() {
     num_edges_++;
   }
   pending_deletes_.clear();
+}
+
+TableSavepoint RelTableData::CreateSavepoint() const {
+  return TableSavepoint{next_rel_id_, properties_.pending_versions(), pending_deletes_.size()};
+}
+
+void RelTableData::RollbackToSavepoint(const TableSavepoint& savepoint) {
+  properties_.RollbackVersionsTo(savepoint.pending_versions);
+  while (pending_deletes_.size() > savepoint.pending_deletes) {
+    deleted_.erase(pending_deletes_.back());
+    pending_deletes_.pop_back();
+    num_edges_++;
+  }
+  // Undeleted first, so that Truncate counts every later relationship once.
+  Truncate(savepoint.rows);
 }
 
 Result<flatbuffers::Offset<format::CsrDirection>> RelTableData::CheckpointDirection(

@@ -43,9 +43,19 @@ struct CheckpointContext {
 constexpr uint64_t kPendingVersion = ~uint64_t{0};
 constexpr uint64_t kSeeAll = ~uint64_t{0};
 
+// A point inside the open write transaction that a table can roll back to
+// (a savepoint): its rows (node rows, or relationship ids, which are the rows
+// of its properties) and how many pending updates and deletions it had.
+struct TableSavepoint {
+  uint64_t rows = 0;
+  size_t pending_versions = 0;
+  size_t pending_deletes = 0;
+};
+
 // Rows in groups of kNodeGroupSize, one chunk per column per group.
 class ColumnStore {
  public:
+  friend class ColumnStoreLoader;
   explicit ColumnStore(std::vector<LogicalType> types) : types_(std::move(types)) {}
 
   // Installs the checkpointed state (nullptr: empty) and drops the delta.
@@ -71,6 +81,10 @@ class ColumnStore {
   void CommitVersions(uint64_t seq);
   void RollbackVersions();
   bool has_versions() const { return versioned_cells_ > 0; }
+  // Pending versions so far, and dropping those added after the first
+  // `count` (rollback to a savepoint).
+  size_t pending_versions() const { return pending_.size(); }
+  void RollbackVersionsTo(size_t count);
 
   // Drops appended rows at and after `rows` (rollback).
   // REQUIRES: rows >= the checkpointed row count.
@@ -105,6 +119,8 @@ class ColumnStore {
 // are stable: a deleted row keeps its offset (and is skipped) for good.
 class NodeTableData {
  public:
+  friend class NodeTableLoader;
+  friend class NodeKeyMap;
   NodeTableData(std::vector<LogicalType> types, uint32_t primary_key);
 
   Status SetBase(const format::NodeTable* base);
@@ -130,6 +146,10 @@ class NodeTableData {
   void CommitVersions(uint64_t seq);
   void RollbackVersions();
   bool has_versions() const { return columns_.has_versions() || !deleted_.empty(); }
+  // The table's point in the write transaction now, and dropping the rows,
+  // updates and deletions that came after such a point.
+  TableSavepoint CreateSavepoint() const;
+  void RollbackToSavepoint(const TableSavepoint& savepoint);
 
   bool dirty() const { return columns_.dirty() || !deleted_.empty(); }
   struct Checkpointed {
@@ -169,6 +189,7 @@ enum class Direction : uint8_t { kForward = 0, kBackward = 1 };
 // destination) and properties stored once, indexed by relationship id.
 class RelTableData {
  public:
+  friend class RelTableLoader;
   explicit RelTableData(std::vector<LogicalType> types);
 
   Status SetBase(const format::RelTable* base);
@@ -196,6 +217,10 @@ class RelTableData {
   void CommitVersions(uint64_t seq);
   void RollbackVersions();
   bool has_versions() const { return properties_.has_versions() || !deleted_.empty(); }
+  // The table's point in the write transaction now, and dropping the
+  // relationships, updates and deletions that came after such a point.
+  TableSavepoint CreateSavepoint() const;
+  void RollbackToSavepoint(const TableSavepoint& savepoint);
 
   bool dirty() const { return properties_.dirty() || !deleted_.empty(); }
   struct Checkpointed {

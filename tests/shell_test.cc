@@ -154,6 +154,14 @@ TEST(FormatTest, Box) {
   EXPECT_EQ(FormatResult(ResultTable(), OutputMode::kBox), "");
 }
 
+TEST(FormatTest, ProgressLine) {
+  EXPECT_EQ(shell::ProgressLine(50, 200, 1234567, 2.0, 80),
+            "[==========>                             ]  25%  1,234,567 rows  617,283 rows/s");
+  EXPECT_EQ(shell::ProgressLine(200, 200, 10, 0.0, 80),
+            "[========================================] 100%  10 rows  0 rows/s");
+  EXPECT_EQ(shell::ProgressLine(0, 0, 0, 1.0, 20), "100%  0 rows  0 rows/s");
+}
+
 TEST(FormatTest, Csv) {
   EXPECT_EQ(FormatResult(SampleTable(), OutputMode::kCsv),
             "name,age,score,ok,born\n"

@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libxxhash-dev
+  libabsl-dev              # flat_hash_map (bulk import key lookups)
   libedit-dev
 )
 

@@ -237,6 +237,62 @@ TEST(WalTest, RejectedRecordsFailTheCommit) {
   ExpectCommitted(*c, {Txn{3, {{255, ""}}}}, 1);
 }
 
+TEST(WalTest, TruncateBufferedDropsOnlyLaterRecordsOfThatTransaction) {
+  const std::string path = WalTempPath("savepoint");
+  auto w = CreateWriter(path);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->BufferedSize(1), 0u);
+  w->Add(1, kTypeA, "before 1");
+  w->Add(1, kTypeB, "before 2");
+  const size_t savepoint = w->BufferedSize(1);
+  EXPECT_GT(savepoint, 0u);
+  w->Add(1, kTypeA, "after 1");
+  w->Add(2, kTypeA, "other transaction");
+  w->Add(1, kTypeB, Payload(7, 500));
+  EXPECT_GT(w->BufferedSize(1), savepoint);
+  w->TruncateBuffered(1, savepoint);
+  EXPECT_EQ(w->BufferedSize(1), savepoint);
+  w->TruncateBuffered(1, savepoint);  // again: nothing more to drop
+  w->Add(1, kTypeA, "after rollback");
+  ASSERT_TRUE(w->Commit(1).ok());
+  ASSERT_TRUE(w->Commit(2).ok());
+  auto c = ReadLog(path);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ExpectCommitted(*c,
+                  {Txn{1, {{kTypeA, "before 1"}, {kTypeB, "before 2"}, {kTypeA, "after rollback"}}},
+                   Txn{2, {{kTypeA, "other transaction"}}}},
+                  2);
+}
+
+TEST(WalTest, TruncateBufferedToNothingWritesNothing) {
+  const std::string path = WalTempPath("savepoint_empty");
+  auto w = CreateWriter(path);
+  ASSERT_NE(w, nullptr);
+  const size_t savepoint = w->BufferedSize(1);
+  w->Add(1, kTypeA, "rolled back to the savepoint");
+  EXPECT_TRUE(w->HasPending(1));
+  w->TruncateBuffered(1, savepoint);
+  EXPECT_FALSE(w->HasPending(1));
+  EXPECT_EQ(w->BufferedSize(1), 0u);
+  w->TruncateBuffered(7, 0);  // a transaction with nothing buffered
+  EXPECT_FALSE(w->HasPending(7));
+  ASSERT_TRUE(w->Commit(1).ok());
+  EXPECT_EQ(w->size_bytes(), kWalHeaderSize);
+  EXPECT_EQ(ReadAll(path).size(), kWalHeaderSize);
+}
+
+TEST(WalTest, TruncateBufferedDoesNotUndoARejectedRecord) {
+  const std::string path = WalTempPath("savepoint_rejected");
+  auto w = CreateWriter(path);
+  ASSERT_NE(w, nullptr);
+  w->Add(1, kTypeA, "fine");
+  const size_t savepoint = w->BufferedSize(1);
+  w->Add(1, 0, "reserved type");
+  w->TruncateBuffered(1, savepoint);
+  EXPECT_EQ(w->Commit(1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadAll(path).size(), kWalHeaderSize);
+}
+
 // The bytes on disk are exactly those wal_format.h documents.
 TEST(WalTest, FormatMatchesDocumentation) {
   const std::string path = WalTempPath("format");

@@ -122,6 +122,21 @@ void WalWriter::Add(uint64_t txn_id, uint8_t type, std::string_view payload) {
 
 void WalWriter::Discard(uint64_t txn_id) { pending_.erase(txn_id); }
 
+size_t WalWriter::BufferedSize(uint64_t txn_id) const {
+  auto it = pending_.find(txn_id);
+  return it == pending_.end() ? 0 : it->second.frames.size();
+}
+
+void WalWriter::TruncateBuffered(uint64_t txn_id, size_t size) {
+  auto it = pending_.find(txn_id);
+  if (it == pending_.end() || !it->second.error.ok()) return;
+  if (size == 0) {
+    pending_.erase(it);  // nothing left: HasPending is false again
+  } else if (size < it->second.frames.size()) {
+    it->second.frames.resize(size);
+  }
+}
+
 Status WalWriter::Commit(uint64_t txn_id) {
   if (!poison_.ok()) return poison_;
   auto it = pending_.find(txn_id);

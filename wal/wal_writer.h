@@ -81,6 +81,13 @@ class WalWriter {
   // Drops the buffered records of `txn_id` (rollback). No I/O.
   void Discard(uint64_t txn_id);
 
+  // Savepoints inside a transaction: BufferedSize is the size of the records
+  // of `txn_id` buffered so far (0 when none), and TruncateBuffered drops the
+  // records buffered after it returned `size`. No I/O. A rejected Add is not
+  // undone: its records are already gone and Commit still fails.
+  size_t BufferedSize(uint64_t txn_id) const;
+  void TruncateBuffered(uint64_t txn_id, size_t size);
+
   // After a checkpoint: replaces the log with an empty one under `new_salt`
   // (same procedure as Create); LSNs continue from next_lsn(). Buffered
   // records of open transactions are kept. A failure before the new file is

@@ -476,5 +476,35 @@ std::string ValueToJson(const Value& value) {
   return out;
 }
 
+namespace {
+
+// 1234567 -> "1,234,567".
+std::string WithThousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); i++) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ProgressLine(uint64_t bytes_done, uint64_t bytes_total, uint64_t rows, double seconds, size_t width) {
+  const double fraction = bytes_total == 0 ? 1.0 : std::min(1.0, static_cast<double>(bytes_done) / bytes_total);
+  const uint64_t rate = seconds > 0 ? static_cast<uint64_t>(rows / seconds) : 0;
+  char percent[8];
+  std::snprintf(percent, sizeof percent, "%3d%%", static_cast<int>(fraction * 100));
+  const std::string tail = std::string(" ") + percent + "  " + WithThousands(rows) + " rows  " + WithThousands(rate) +
+                           " rows/s";
+  if (width <= tail.size() + 4) return tail.substr(1);
+  const size_t bar = std::min<size_t>(40, width - tail.size() - 2);
+  const size_t filled = static_cast<size_t>(fraction * bar);
+  std::string out = "[";
+  for (size_t i = 0; i < bar; i++) out += i < filled ? '=' : (i == filled ? '>' : ' ');
+  return out + "]" + tail;
+}
+
 }  // namespace shell
 }  // namespace ruzu

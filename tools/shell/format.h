@@ -47,6 +47,10 @@ size_t DisplayWidth(std::string_view text);
 // nodes and relationships as objects, everything else as a string.
 std::string ValueToJson(const Value& value);
 
+// One line of a progress bar for a long import, `width` columns wide at
+// most: "[=======>            ]  35%  1,234,567 rows  812,345 rows/s".
+std::string ProgressLine(uint64_t bytes_done, uint64_t bytes_total, uint64_t rows, double seconds, size_t width);
+
 }  // namespace shell
 }  // namespace ruzu
 
