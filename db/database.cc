@@ -755,6 +755,7 @@ Status Database::Impl::CheckpointLocked(const StagedImport* staged) {
   }
   KillPoint("checkpoint.after_data_sync");
   DatabaseHeader next = header_;
+  next.format_version = kFormatVersion;  // the new manifest's data is written in this version
   next.epoch = header_.epoch + 1;
   next.manifest_first_page = extent.first;
   next.manifest_page_count = extent.count;

@@ -1,8 +1,14 @@
 // A column chunk: one column's values for one group of rows, as a blob.
 //   [null bitmap bytes, only when flags & kChunkHasNulls]
+// then, with flags & kChunkPacked (integers, DATE, TIMESTAMP and STRING as
+// written now), one byte section with w = (flags >> 8) & 0xFF bytes per
+// little-endian integer (0..8):
+//   integer types: [i64 base][value - base, w bytes each]   (frame of reference)
+//   STRING:        [end offset per value, w bytes each][string bytes]
+// and otherwise (DOUBLE, FLOAT, BOOL, and chunks of format version 1):
 //   fixed-width types: [values, FixedWidth(type) bytes each]
 //   STRING:            [u64 end offset per value][string bytes]
-// A NULL's slot holds zero (or an empty string).
+// A NULL's slot holds the base / zero (or an empty string).
 #ifndef RUZU_STORAGE_COLUMN_CHUNK_H_
 #define RUZU_STORAGE_COLUMN_CHUNK_H_
 
@@ -21,6 +27,7 @@ namespace ruzu {
 // A checkpoint rewrites only the groups that changed.
 constexpr uint64_t kNodeGroupSize = 4096;
 constexpr uint32_t kChunkHasNulls = 1;
+constexpr uint32_t kChunkPacked = 2;
 
 // Writes `values` (all of `type` or NULL) as a new chunk.
 Result<format::ChunkMeta> WriteChunk(const std::vector<Value>& values, LogicalType type,

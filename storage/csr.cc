@@ -12,14 +12,10 @@ struct Widths {
   uint32_t offsets = 8, neighbours = 8, rel_ids = 8;
 };
 
-uint32_t WidthFor(uint64_t max_value) {
-  if (max_value <= 0xFF) return 1;
-  if (max_value <= 0xFFFF) return 2;
-  if (max_value <= 0xFFFFFFFFull) return 4;
-  return 8;
-}
+// The fewest bytes (1..8) that hold `max_value`.
+uint32_t WidthFor(uint64_t max_value) { return std::max<uint32_t>(1, BytesFor(max_value)); }
 
-bool ValidWidth(uint32_t w) { return w == 1 || w == 2 || w == 4 || w == 8; }
+bool ValidWidth(uint32_t w) { return w >= 1 && w <= 8; }
 
 uint32_t PackWidths(const Widths& w) { return w.offsets | w.neighbours << 4 | w.rel_ids << 8; }
 Widths UnpackWidths(uint32_t packed) {
@@ -42,10 +38,8 @@ Layout LayoutOf(PageId first, uint64_t num_nodes, uint64_t num_edges, const Widt
 
 // Little-endian, `width` bytes per value.
 std::string Narrow(const std::vector<uint64_t>& values, uint32_t width) {
-  std::string out(values.size() * width, '\0');
-  for (size_t i = 0; i < values.size(); i++) {
-    for (uint32_t b = 0; b < width; b++) out[i * width + b] = static_cast<char>(values[i] >> (8 * b));
-  }
+  std::string out;
+  AppendPacked(values.data(), values.size(), width, &out);
   return out;
 }
 
@@ -53,11 +47,7 @@ std::string Narrow(const std::vector<uint64_t>& values, uint32_t width) {
 Status ReadWide(BufferPool* pool, PageId section, uint32_t width, uint64_t begin, uint64_t count, uint64_t* out) {
   std::string raw(count * width, '\0');
   RETURN_IF_ERROR(ReadFixedRange(pool, section, width, begin, count, raw.data()));
-  for (uint64_t i = 0; i < count; i++) {
-    uint64_t v = 0;
-    for (uint32_t b = 0; b < width; b++) v |= uint64_t{static_cast<uint8_t>(raw[i * width + b])} << (8 * b);
-    out[i] = v;
-  }
+  for (uint64_t i = 0; i < count; i++) out[i] = LoadPacked(&raw[i * width], width);
   return Status::OK();
 }
 

@@ -67,7 +67,7 @@ TEST_F(CsrTest, NarrowValuesTakeFewerPages) {
 TEST_F(CsrTest, BadWidthsAreCorruption) {
   auto meta = WriteCsrGroup(MakeGroup(10, 2, 1000, 3), &space_, pool_.get());
   ASSERT_TRUE(meta.ok());
-  format::CsrGroupMeta bad(meta->first_page(), meta->page_count(), meta->num_nodes(), meta->num_edges(), 0x333, 0);
+  format::CsrGroupMeta bad(meta->first_page(), meta->page_count(), meta->num_nodes(), meta->num_edges(), 0x903, 0);  // width 9
   CsrGroupData out;
   Status s = ReadCsrGroup(pool_.get(), bad, &out);
   EXPECT_EQ(s.code(), StatusCode::kCorruption);

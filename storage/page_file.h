@@ -24,7 +24,7 @@ using PageId = uint64_t;
 constexpr PageId kInvalidPageId = ~uint64_t{0};
 constexpr uint32_t kPageSize = 4096;
 constexpr uint32_t kPagePayloadSize = 4088;
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2: packed column chunks, CSR widths 1..8
 // Pages 0 and 1 are the header slots; data starts at page 2.
 constexpr PageId kFirstDataPage = 2;
 

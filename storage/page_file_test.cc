@@ -363,13 +363,14 @@ TEST(PageFileHeaderTest, NewerVersionIsUnsupported) {
   std::string path = TempPath("hdr_newer");
   auto pf = OpenPageFile(path);
   DatabaseHeader h = SampleHeader(3);
-  h.format_version = 2;
+  h.format_version = kFormatVersion + 1;
   ASSERT_TRUE(pf->WriteHeader(0, h).ok());
   ASSERT_TRUE(pf->WriteHeader(1, SampleHeader(2)).ok());
   auto r = pf->ReadHeader();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(r.status().message(), "'" + path + "' has format version 2; this build reads version 1");
+  EXPECT_EQ(r.status().message(), "'" + path + "' has format version " + std::to_string(kFormatVersion + 1) +
+                                      "; this build reads version " + std::to_string(kFormatVersion));
 }
 
 TEST(PageFileHeaderTest, VersionZeroIsRejected) {

@@ -6,12 +6,37 @@
 
 namespace ruzu {
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "pages store integers little-endian, as the host does");
+
 uint64_t FixedSectionPages(uint64_t count, uint32_t width) {
   uint64_t per_page = kPagePayloadSize / width;
   return (count + per_page - 1) / per_page;
 }
 
 uint64_t ByteSectionPages(uint64_t n) { return (n + kPagePayloadSize - 1) / kPagePayloadSize; }
+
+uint32_t BytesFor(uint64_t max_value) {
+  uint32_t bytes = 0;
+  while (max_value != 0) {
+    bytes++;
+    max_value >>= 8;
+  }
+  return bytes;
+}
+
+void AppendPacked(const uint64_t* values, size_t count, uint32_t width, std::string* out) {
+  size_t at = out->size();
+  out->resize(at + count * width);
+  char* dst = out->data() + at;
+  if (width == 8) {
+    std::memcpy(dst, values, count * 8);  // little-endian host (x86-64, aarch64)
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    uint64_t v = values[i];
+    for (uint32_t b = 0; b < width; b++) *dst++ = static_cast<char>(v >> (8 * b));
+  }
+}
 
 void BlobBuilder::AddFixed(const void* items, uint64_t count, uint32_t width) {
   CHECK_GT(width, 0u);

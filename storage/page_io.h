@@ -22,6 +22,17 @@ uint64_t FixedSectionPages(uint64_t count, uint32_t width);
 // Pages a byte section of `n` bytes needs.
 uint64_t ByteSectionPages(uint64_t n);
 
+// The fewest bytes (0..8) that hold `max_value` as an unsigned integer.
+uint32_t BytesFor(uint64_t max_value);
+// Appends values as little-endian integers of `width` bytes each.
+void AppendPacked(const uint64_t* values, size_t count, uint32_t width, std::string* out);
+// The little-endian integer of `width` bytes at `in`.
+inline uint64_t LoadPacked(const char* in, uint32_t width) {
+  uint64_t v = 0;
+  for (uint32_t b = 0; b < width; b++) v |= uint64_t{static_cast<uint8_t>(in[b])} << (8 * b);
+  return v;
+}
+
 // Builds a blob in memory, then writes it to newly allocated pages.
 class BlobBuilder {
  public:
