@@ -64,6 +64,18 @@ Status ColumnStoreLoader::Append(std::vector<std::vector<Value>>* columns, size_
     return Status::OK();
   }
   while (count > 0) {
+    if (buffer_[0].empty() && count >= kNodeGroupSize) {
+      // A whole group in the batch: write it from there.
+      for (size_t c = 0; c < buffer_.size(); c++) {
+        ASSIGN_OR_RETURN(format::ChunkMeta meta, WriteChunk((*columns)[c].data() + begin, kNodeGroupSize,
+                                                            store_->types_[c], space_, pool_));
+        directory_.push_back(meta);
+      }
+      begin += kNodeGroupSize;
+      count -= kNodeGroupSize;
+      rows_ += kNodeGroupSize;
+      continue;
+    }
     const size_t take = std::min<size_t>(count, kNodeGroupSize - buffer_[0].size());
     for (size_t c = 0; c < buffer_.size(); c++) {
       auto first = (*columns)[c].begin() + begin;
@@ -132,7 +144,8 @@ Status NodeTableLoader::Append(std::vector<std::vector<Value>>* columns, size_t 
 }
 
 Result<StagedNodeTable> NodeTableLoader::Finish() {
-  std::sort(entries_.begin(), entries_.end());
+  // Keys often arrive ascending (ids 1..n): then there is nothing to sort.
+  if (!std::is_sorted(entries_.begin(), entries_.end())) std::sort(entries_.begin(), entries_.end());
   StagedNodeTable out;
   ASSIGN_OR_RETURN(out.columns, columns_.Finish());
   ASSIGN_OR_RETURN(out.pk_index, WritePkIndex(entries_, space_, pool_));

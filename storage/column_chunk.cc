@@ -115,9 +115,9 @@ Status BadChunk(const format::ChunkMeta& meta, const std::string& why) {
 
 }  // namespace
 
-Result<format::ChunkMeta> WriteChunk(const std::vector<Value>& values, LogicalType type,
-                                     FreeSpaceMap* space, BufferPool* pool) {
-  const uint64_t n = values.size();
+Result<format::ChunkMeta> WriteChunk(const Value* values, size_t count, LogicalType type, FreeSpaceMap* space,
+                                     BufferPool* pool) {
+  const uint64_t n = count;
   std::string nulls(BitmapBytes(n), '\0');
   bool has_nulls = false;
   for (uint64_t i = 0; i < n; i++) {
@@ -147,7 +147,8 @@ Result<format::ChunkMeta> WriteChunk(const std::vector<Value>& values, LogicalTy
       // stored as unsigned distances from it in as few bytes as they need.
       bool any = false;
       int64_t low = 0, high = 0;
-      for (const Value& v : values) {
+      for (uint64_t i = 0; i < n; i++) {
+        const Value& v = values[i];
         if (v.is_null()) continue;
         low = any ? std::min(low, v.int_value()) : v.int_value();
         high = any ? std::max(high, v.int_value()) : v.int_value();

@@ -30,8 +30,12 @@ constexpr uint32_t kChunkHasNulls = 1;
 constexpr uint32_t kChunkPacked = 2;
 
 // Writes `values` (all of `type` or NULL) as a new chunk.
-Result<format::ChunkMeta> WriteChunk(const std::vector<Value>& values, LogicalType type,
-                                     FreeSpaceMap* space, BufferPool* pool);
+Result<format::ChunkMeta> WriteChunk(const Value* values, size_t count, LogicalType type, FreeSpaceMap* space,
+                                     BufferPool* pool);
+inline Result<format::ChunkMeta> WriteChunk(const std::vector<Value>& values, LogicalType type,
+                                            FreeSpaceMap* space, BufferPool* pool) {
+  return WriteChunk(values.data(), values.size(), type, space, pool);
+}
 
 // Checks that `meta` is self-consistent for `type` (sizes fit its pages and a
 // group) so a corrupt manifest cannot cause huge allocations or wild reads.
