@@ -114,44 +114,33 @@ class RecordScanner {
     size_t last = kNpos;
     for (size_t i = begin; i < end; ++i) {
       const char c = data[i];
-      switch (state_) {
-        case kFieldStart:
-          if (c == quote_) {
-            state_ = kQuoted;
-            break;
-          }
-          [[fallthrough]];
-        case kUnquoted:
-        unquoted:
-          if (c == '\n') {
-            Reset();
-            last = i + 1;
-            if (stop_at_first) return last;
-          } else if (c == delimiter_) {
-            state_ = kFieldStart;
-            ++field_;
-          } else {
-            state_ = kUnquoted;
-          }
-          break;
-        case kQuoted:
-          if (c == quote_) {
-            state_ = kAfterQuote;
-          } else if (c == escape_) {
-            state_ = kQuotedEscape;
-          }
-          break;
-        case kQuotedEscape:
-          state_ = kQuoted;
-          break;
-        case kAfterQuote:
-          if (c == quote_ && escape_ == quote_) {
-            state_ = kQuoted;
-            break;
-          }
-          // The delimiter or '\n' close the field; anything else is an error
-          // the tokenizer reports, after which the field goes on unquoted.
-          goto unquoted;
+      if (state_ == kQuoted) {
+        if (c == quote_) {
+          state_ = kAfterQuote;
+        } else if (c == escape_) {
+          state_ = kQuotedEscape;
+        }
+        continue;
+      }
+      if (state_ == kQuotedEscape) {
+        state_ = kQuoted;
+        continue;
+      }
+      if ((state_ == kFieldStart && c == quote_) || (state_ == kAfterQuote && c == quote_ && escape_ == quote_)) {
+        state_ = kQuoted;  // a quoted field starts, or a doubled quote continues one
+        continue;
+      }
+      // Outside quotes. After a closing quote, anything but the delimiter or
+      // '\n' is an error the tokenizer reports; the field goes on unquoted.
+      if (c == '\n') {
+        Reset();
+        last = i + 1;
+        if (stop_at_first) return last;
+      } else if (c == delimiter_) {
+        state_ = kFieldStart;
+        ++field_;
+      } else {
+        state_ = kUnquoted;
       }
     }
     return last;
@@ -490,7 +479,7 @@ class SparePool {
   void Give(T item) {
     std::lock_guard<std::mutex> lock(mu_);
     if (items_.size() < capacity_) items_.push_back(std::move(item));
-  }
+  }  // a dropped item is freed after the lock is released
 
  private:
   const size_t capacity_;
@@ -920,6 +909,12 @@ struct CsvReader::Impl {
     const size_t num_columns = types.size();
     auto new_batch = [&](size_t expected_rows) {
       CsvBatch& batch = out.batches.emplace_back(spare_batches.Take());
+      // Clearing a recycled batch here rather than in Next() keeps the
+      // caller's thread free for its own work.
+      for (std::vector<Value>& column : batch.columns) column.clear();
+      batch.lines.clear();
+      batch.skipped.clear();
+      batch.file_index = 0;
       batch.columns.resize(num_columns);
       // Rounded up so that a recycled batch usually has room already.
       const size_t capacity = std::min(kMaxBatchRows, (expected_rows + 8191) / 8192 * 8192);
@@ -931,7 +926,8 @@ struct CsvReader::Impl {
       if (block->issue_is_fatal || !options.ignore_errors) {
         out.error = std::move(block->issue);
       } else {
-        new_batch(0)->skipped.push_back(CsvSkippedRow{"", block->issue->line, block->issue->column, block->issue->detail});
+        const RowIssue& issue = *block->issue;
+        new_batch(0)->skipped.push_back(CsvSkippedRow{"", issue.line, issue.column, issue.detail});
       }
       return out;
     }
@@ -988,12 +984,7 @@ struct CsvReader::Impl {
 
   // Keeps the capacity of a batch the caller is done with for a later block.
   void Recycle(CsvBatch batch) {
-    if (batch.columns.size() != types.size()) return;
-    for (std::vector<Value>& column : batch.columns) column.clear();
-    batch.lines.clear();
-    batch.skipped.clear();
-    batch.file_index = 0;
-    spare_batches.Give(std::move(batch));
+    if (batch.columns.size() == types.size()) spare_batches.Give(std::move(batch));
   }
 
   // The next parsed block in file order; false at the end.
