@@ -143,6 +143,23 @@ void Catalog::RemoveTable(TableId id) {
   tables_.erase(it);
 }
 
+Status Catalog::ReplaceTable(TableSchema schema) {
+  auto it = tables_.find(schema.id);
+  if (it == tables_.end()) return NotFound("no table with id " + std::to_string(schema.id));
+  std::unique_ptr<TableSchema> old = std::move(it->second);
+  tables_.erase(it);
+  ids_by_lower_name_.erase(ToLowerAscii(old->name));
+  Status valid = Validate(schema);
+  if (!valid.ok()) {
+    ids_by_lower_name_[ToLowerAscii(old->name)] = old->id;
+    tables_[old->id] = std::move(old);
+    return valid;
+  }
+  ids_by_lower_name_[ToLowerAscii(schema.name)] = schema.id;
+  tables_[schema.id] = std::make_unique<TableSchema>(std::move(schema));
+  return Status::OK();
+}
+
 const TableSchema* Catalog::FindTable(const std::string& name) const {
   auto it = ids_by_lower_name_.find(ToLowerAscii(name));
   return it == ids_by_lower_name_.end() ? nullptr : GetTable(it->second);

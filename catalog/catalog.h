@@ -67,8 +67,11 @@ class Catalog {
   // relationship tables, that both node tables exist.
   Status AddTable(TableSchema schema);
 
-  // Removes a table (rolling back its creation). Ids are not reused.
+  // Removes a table (rolling back its creation, DROP TABLE). Ids are not reused.
   void RemoveTable(TableId id);
+  // Replaces the table with schema.id by `schema` (ALTER TABLE), checked by
+  // the rules of AddTable; on error nothing changes.
+  Status ReplaceTable(TableSchema schema);
 
   const TableSchema* FindTable(const std::string& name) const;
   const TableSchema* GetTable(TableId id) const;

@@ -216,6 +216,7 @@ class Connection::Impl {
                                            const std::atomic<bool>* interrupted, double compile_ms);
   Result<std::unique_ptr<QueryResult>> CopyFrom(const query::CopyStatement& copy, std::string_view text,
                                                 const std::atomic<bool>* interrupted);
+  Result<std::unique_ptr<QueryResult>> ChangeSchema(const query::Statement& statement, std::string_view text);
   Result<std::unique_ptr<QueryResult>> CopyTo(const query::CopyStatement& copy, std::string_view text,
                                               const std::map<std::string, Value>& parameters,
                                               const std::atomic<bool>* interrupted);
@@ -262,6 +263,13 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
       if (txn_) return TransactionError("CHECKPOINT cannot run inside a transaction");
       RETURN_IF_ERROR(db_->Checkpoint());
       return empty();
+    }
+    case StatementKind::kDropTable:
+    case StatementKind::kAlterTable: {
+      ASSIGN_OR_RETURN(std::unique_ptr<QueryResult> r, ChangeSchema(statement, text));
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      r->set_times(compile_ms, ms);
+      return r;
     }
     case StatementKind::kCopy: {
       const auto& copy = statement.As<query::CopyStatement>();
@@ -447,6 +455,86 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::CopyTo(const query::CopyS
   for (size_t r = 0; r < (*rows)->num_rows(); r++) RETURN_IF_ERROR(writer->WriteRow((*rows)->Row(r)));
   RETURN_IF_ERROR(writer->Finish());
   return MessageResult(std::to_string((*rows)->num_rows()) + " tuples have been exported to " + copy.files[0] + ".");
+}
+
+Result<std::unique_ptr<QueryResult>> Connection::Impl::ChangeSchema(const query::Statement& statement,
+                                                                    std::string_view text) {
+  using Kind = SchemaChange::Kind;
+  auto positioned = [&](const Status& s) {
+    return s.ok() ? s : query::BinderError(text, statement.position, s.message(), s.code());
+  };
+  if (txn_) {
+    return positioned(TransactionError(
+        "DROP and ALTER TABLE run in a transaction of their own; COMMIT or ROLLBACK the open transaction first"));
+  }
+  const Catalog catalog = db_->CatalogSnapshot();
+  SchemaChange change;
+  std::string message;
+  if (statement.kind == query::StatementKind::kDropTable) {
+    const auto& drop = statement.As<query::DropTableStatement>();
+    const TableSchema* t = catalog.FindTable(drop.table_name);
+    if (t == nullptr && drop.if_exists) return MessageResult("Table " + drop.table_name + " does not exist.");
+    change.kind = Kind::kDropTable;
+    change.table = drop.table_name;
+    message = "Table " + (t ? t->name : drop.table_name) + " has been dropped.";
+  } else {
+    const auto& alter = statement.As<query::AlterTableStatement>();
+    const TableSchema* t = catalog.FindTable(alter.table_name);
+    if (t == nullptr) {
+      return positioned(NotFound("table " + alter.table_name + " does not exist"));
+    }
+    change.table = t->name;
+    switch (alter.action) {
+      case query::AlterAction::kAddProperty: {
+        change.kind = Kind::kAddProperty;
+        change.property = alter.column.name;
+        if (alter.if_exists && t->FindProperty(change.property)) {
+          return MessageResult("Property " + change.property + " already exists.");
+        }
+        std::optional<LogicalType> type = ParseLogicalType(alter.column.type_name);
+        if (!type) return positioned(InvalidArgument("unknown type " + alter.column.type_name));
+        change.type = *type;
+        change.fill = Value::Null(*type);
+        if (alter.column.default_value) {
+          const query::Expression& e = *alter.column.default_value;
+          if (e.kind != query::ExpressionKind::kLiteral) {
+            return query::BinderError(text, e.position, "DEFAULT must be a literal value");
+          }
+          Result<Value> fill = LiteralValue(e).CastTo(*type);
+          if (!fill.ok()) return query::BinderError(text, e.position, fill.status().message());
+          change.fill = *fill;
+        }
+        message = "Property " + change.property + " has been added to table " + t->name + ".";
+        break;
+      }
+      case query::AlterAction::kDropProperty:
+        change.kind = Kind::kDropProperty;
+        change.property = alter.property_name;
+        if (alter.if_exists && !t->FindProperty(change.property)) {
+          return MessageResult("Property " + change.property + " does not exist.");
+        }
+        message = "Property " + change.property + " has been dropped from table " + t->name + ".";
+        break;
+      case query::AlterAction::kRenameTable:
+        change.kind = Kind::kRenameTable;
+        change.new_name = alter.new_name;
+        message = "Table " + t->name + " has been renamed to " + alter.new_name + ".";
+        break;
+      case query::AlterAction::kRenameProperty:
+        change.kind = Kind::kRenameProperty;
+        change.property = alter.property_name;
+        change.new_name = alter.new_name;
+        message = "Property " + alter.property_name + " has been renamed to " + alter.new_name + ".";
+        break;
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, db_->Begin(TransactionMode::kReadWrite));
+  Status changed = db_->impl_->ChangeSchema(change);
+  // Nothing was written through the transaction: ending it changes nothing.
+  Status ended = txn->Commit();
+  RETURN_IF_ERROR(positioned(changed));
+  RETURN_IF_ERROR(ended);
+  return MessageResult(message);
 }
 
 Connection::Connection(Database* db) : impl_(std::make_unique<Impl>(db)) {}

@@ -649,7 +649,6 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
         rel_tables.push_back(format::CreateRelTable(b, t->id, name, t->from_table, t->to_table, props, forward,
                                                     backward, columns, r.next_rel_id));
       }
-      ctx.freed.insert(ctx.freed.end(), staged->freed.begin(), staged->freed.end());
       continue;
     }
     if (t->is_node()) {
@@ -667,6 +666,7 @@ Result<std::unique_ptr<uint8_t[]>> Database::Impl::BuildManifest(size_t* size, P
                                                   c.backward, c.properties, data->next_rel_id()));
     }
   }
+  if (staged != nullptr) ctx.freed.insert(ctx.freed.end(), staged->freed.begin(), staged->freed.end());
   auto node_vec = b.CreateVector(node_tables);
   auto rel_vec = b.CreateVector(rel_tables);
   // The old manifest and free list are free once the new header is durable.
@@ -730,10 +730,14 @@ Status Database::Impl::CheckpointLocked(const StagedImport* staged) {
   }
   RETURN_IF_ERROR(LoadFreeSpaceLocked());
   const FreeSpaceMap before = *free_space_;
-  // The import allocated its pages from a copy of this map.
-  if (staged != nullptr) free_space_ = *staged->space;
+  if (staged != nullptr) {
+    if (staged->apply) RETURN_IF_ERROR(staged->apply());
+    // The import allocated its pages from a copy of this map.
+    free_space_ = *staged->space;
+  }
   auto fail = [&](const Status& s) {
     free_space_ = before;  // pages written so far are unreferenced garbage
+    if (staged != nullptr && staged->undo) staged->undo();
     return s.WithContext("checkpoint of '" + path_ + "' failed");
   };
   KillPoint("checkpoint.start");

@@ -40,16 +40,35 @@ enum DbRecordType : uint8_t {
 // relationships a snapshot sees.
 using Watermarks = std::map<TableId, uint64_t>;
 
-// A bulk import ready to commit: one table's new state, written to pages
-// that are free in the current manifest.
+// A bulk import or schema change ready to commit: one table's new state,
+// written to pages that are free in the current manifest.
 struct StagedImport {
-  TableId table = 0;
+  static constexpr TableId kNoTable = ~TableId{0};
+  TableId table = kNoTable;  // whose manifest entry comes from `node` / `rel`
   std::optional<StagedNodeTable> node;
   std::optional<StagedRelTable> rel;
   // The free space after the import's allocations, and the base pages its
   // table no longer uses.
   std::optional<FreeSpaceMap> space;
   std::vector<PageExtent> freed;
+  // Schema changes: applied to the catalog and table objects under the
+  // exclusive lock just before the manifest is built, undone if the
+  // checkpoint fails.
+  std::function<Status()> apply;
+  std::function<void()> undo;
+};
+
+// DROP TABLE and ALTER TABLE. They run like COPY: with the writer role, no
+// read-only transaction open and the WAL folded in first, and commit by a
+// checkpoint whose manifest has the new schema (nothing goes through the WAL).
+struct SchemaChange {
+  enum class Kind { kDropTable, kAddProperty, kDropProperty, kRenameTable, kRenameProperty };
+  Kind kind = Kind::kDropTable;
+  std::string table;
+  std::string property;  // kAddProperty (the new one), kDropProperty, kRenameProperty
+  std::string new_name;  // kRenameTable, kRenameProperty
+  LogicalType type = LogicalType::kInt64;  // kAddProperty
+  Value fill;  // kAddProperty: the value of existing rows (NULL unless DEFAULT)
 };
 
 class Database::Impl {
@@ -65,6 +84,8 @@ class Database::Impl {
   // The free space of the current manifest (read on first use).
   // REQUIRES: the writer role.
   Result<FreeSpaceMap> CurrentFreeSpace();
+  // REQUIRES: the writer role (an open write transaction that wrote nothing).
+  Status ChangeSchema(const SchemaChange& change);
 
   // Applying changes; the same code serves live transactions and WAL replay.
   // REQUIRES: mutex held exclusively.

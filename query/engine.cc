@@ -107,21 +107,6 @@ Result<ResultTable> ExecuteStatement(const Statement& statement, StatementContex
       if (ctx->catalog->next_table_id() <= *id) ctx->catalog->set_next_table_id(*id + 1);
       return empty;
     }
-    case StatementKind::kDropTable: {
-      const auto& s = statement.As<DropTableStatement>();
-      if (ctx->catalog->FindTable(s.table_name) == nullptr) {
-        if (s.if_exists) return empty;
-        return BinderError(ctx->text, s.position, "table " + s.table_name + " does not exist", StatusCode::kNotFound);
-      }
-      return BinderError(ctx->text, s.position, "DROP TABLE is not supported yet", StatusCode::kUnsupported);
-    }
-    case StatementKind::kAlterTable: {
-      const auto& s = statement.As<AlterTableStatement>();
-      if (ctx->catalog->FindTable(s.table_name) == nullptr) {
-        return BinderError(ctx->text, s.position, "table " + s.table_name + " does not exist", StatusCode::kNotFound);
-      }
-      return BinderError(ctx->text, s.position, "ALTER TABLE is not supported yet", StatusCode::kUnsupported);
-    }
     case StatementKind::kQuery: {
       bool wrote = false;
       Result<PlannedQuery> plan =
@@ -151,7 +136,7 @@ Result<ResultTable> ExecuteStatement(const Statement& statement, StatementContex
       out.rows.push_back({Value::String(PlanToString(*plan.root, profile))});
       return out;
     }
-    default: return InternalError("transaction statements are run by the connection");
+    default: return InternalError("transaction, COPY, DROP and ALTER statements are run by the connection");
   }
 }
 

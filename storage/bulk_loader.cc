@@ -121,6 +121,51 @@ Result<StagedColumnStore> ColumnStoreLoader::Finish() {
   return out;
 }
 
+Result<StagedColumnStore> RewriteColumns(const ColumnStore& store, const std::vector<ColumnSource>& columns,
+                                         FreeSpaceMap* space, BufferPool* pool, std::vector<PageExtent>* freed) {
+  if (store.dirty()) return InternalError("schema change of a column store with changes not yet checkpointed");
+  const uint64_t old_columns = store.types_.size();
+  const uint64_t rows = store.base_rows_;
+  const uint64_t groups = GroupCount(rows);
+  std::vector<format::ChunkMeta> old(groups * old_columns);
+  if (!old.empty()) {
+    RETURN_IF_ERROR(
+        ReadFixedRange(pool, store.directory_.first, sizeof(format::ChunkMeta), 0, old.size(), old.data()));
+  }
+  if (store.directory_.count > 0) freed->push_back(store.directory_);
+  std::vector<bool> kept(old_columns, false);
+  for (const ColumnSource& c : columns) {
+    if (c.from >= 0) {
+      CHECK_LT(static_cast<uint64_t>(c.from), old_columns);
+      kept[c.from] = true;
+    }
+  }
+  std::vector<format::ChunkMeta> directory;
+  directory.reserve(groups * columns.size());
+  std::vector<Value> filled;
+  for (uint64_t g = 0; g < groups; g++) {
+    const uint64_t count = std::min(kNodeGroupSize, rows - g * kNodeGroupSize);
+    for (const ColumnSource& c : columns) {
+      if (c.from >= 0) {
+        directory.push_back(old[g * old_columns + c.from]);
+        continue;
+      }
+      filled.assign(count, c.fill);
+      ASSIGN_OR_RETURN(format::ChunkMeta meta, WriteChunk(filled, c.type, space, pool));
+      directory.push_back(meta);
+    }
+    for (uint64_t c = 0; c < old_columns; c++) {
+      const format::ChunkMeta& meta = old[g * old_columns + c];
+      if (!kept[c] && meta.page_count() > 0) freed->push_back(ChunkExtent(meta));
+    }
+  }
+  StagedColumnStore out;
+  out.num_rows = rows;
+  out.num_columns = static_cast<uint32_t>(columns.size());
+  ASSIGN_OR_RETURN(out.directory, WriteMetas(directory, space, pool));
+  return out;
+}
+
 // ------------------------------------------------------------ NodeTableLoader
 
 NodeTableLoader::NodeTableLoader(const NodeTableData* table, FreeSpaceMap* space, BufferPool* pool,
@@ -153,6 +198,19 @@ Result<StagedNodeTable> NodeTableLoader::Finish() {
   out.pk_entries = entries_.size();
   out.deleted = table_->base_deleted_extent_;
   out.deleted_count = table_->base_deleted_count_;
+  return out;
+}
+
+Result<StagedNodeTable> NodeTableLoader::Rewrite(const NodeTableData& table, const std::vector<ColumnSource>& columns,
+                                                 FreeSpaceMap* space, BufferPool* pool,
+                                                 std::vector<PageExtent>* freed) {
+  if (table.dirty()) return InternalError("schema change of a node table with changes not yet checkpointed");
+  StagedNodeTable out;
+  ASSIGN_OR_RETURN(out.columns, RewriteColumns(table.columns(), columns, space, pool, freed));
+  out.pk_index = table.pk_index_.extent();
+  out.pk_entries = table.pk_index_.entries();
+  out.deleted = table.base_deleted_extent_;
+  out.deleted_count = table.base_deleted_count_;
   return out;
 }
 
@@ -395,6 +453,23 @@ Result<StagedCsrDirection> RelTableLoader::BuildDirection(int direction) {
   out.num_groups = metas.size();
   out.num_edges = total_edges;
   ASSIGN_OR_RETURN(out.directory, WriteMetas(metas, space_, pool_));
+  return out;
+}
+
+Result<StagedRelTable> RelTableLoader::Rewrite(const RelTableData& table, const std::vector<ColumnSource>& columns,
+                                               FreeSpaceMap* space, BufferPool* pool,
+                                               std::vector<PageExtent>* freed) {
+  if (table.dirty()) return InternalError("schema change of a relationship table with changes not yet checkpointed");
+  StagedRelTable out;
+  StagedCsrDirection* directions[2] = {&out.forward, &out.backward};
+  for (int i = 0; i < 2; i++) {
+    const RelTableData::DirectionData& d = table.directions_[i];
+    directions[i]->num_groups = d.num_groups;
+    directions[i]->directory = d.directory;
+    directions[i]->num_edges = d.base_edges;
+  }
+  ASSIGN_OR_RETURN(out.properties, RewriteColumns(table.properties(), columns, space, pool, freed));
+  out.next_rel_id = table.next_rel_id();
   return out;
 }
 

@@ -49,6 +49,20 @@ struct StagedRelTable {
   uint64_t next_rel_id = 0;
 };
 
+// One column of a rewritten column store: an existing column (its chunks
+// are kept) or a new one holding `fill` in every row.
+struct ColumnSource {
+  int from = -1;  // index of the existing column, or -1 for a new one
+  LogicalType type = LogicalType::kInt64;
+  Value fill;     // for a new column: of `type`, or NULL
+};
+
+// Schema change (ALTER TABLE ADD/DROP): a new directory for the checkpointed
+// `store` with the given columns. Kept columns keep their pages; dropped
+// columns' chunks and the old directory go to `freed`. REQUIRES: !store.dirty().
+Result<StagedColumnStore> RewriteColumns(const ColumnStore& store, const std::vector<ColumnSource>& columns,
+                                         FreeSpaceMap* space, BufferPool* pool, std::vector<PageExtent>* freed);
+
 // Appends rows to a ColumnStore group by group.
 class ColumnStoreLoader {
  public:
@@ -91,6 +105,11 @@ class NodeTableLoader {
   // them with a NodeKeyMap, to report them with their position).
   Status Append(std::vector<std::vector<Value>>* columns, size_t begin, size_t count);
   Result<StagedNodeTable> Finish();
+
+  // The table's checkpointed state with its columns rewritten (see
+  // RewriteColumns); the index and deleted rows stay.
+  static Result<StagedNodeTable> Rewrite(const NodeTableData& table, const std::vector<ColumnSource>& columns,
+                                         FreeSpaceMap* space, BufferPool* pool, std::vector<PageExtent>* freed);
 
  private:
   const NodeTableData* table_;
@@ -148,6 +167,11 @@ class RelTableLoader {
   Status Append(const std::vector<uint64_t>& src, const std::vector<uint64_t>& dst,
                 std::vector<std::vector<Value>>* properties, size_t begin, size_t count);
   Result<StagedRelTable> Finish();
+
+  // The table's checkpointed state with its property columns rewritten;
+  // both CSR directions stay.
+  static Result<StagedRelTable> Rewrite(const RelTableData& table, const std::vector<ColumnSource>& columns,
+                                        FreeSpaceMap* space, BufferPool* pool, std::vector<PageExtent>* freed);
 
  private:
   Result<StagedCsrDirection> BuildDirection(int direction);

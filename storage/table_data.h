@@ -56,6 +56,10 @@ struct TableSavepoint {
 class ColumnStore {
  public:
   friend class ColumnStoreLoader;
+  friend Result<struct StagedColumnStore> RewriteColumns(const ColumnStore& store,
+                                                         const std::vector<struct ColumnSource>& columns,
+                                                         FreeSpaceMap* space, BufferPool* pool,
+                                                         std::vector<PageExtent>* freed);
   explicit ColumnStore(std::vector<LogicalType> types) : types_(std::move(types)) {}
 
   // Installs the checkpointed state (nullptr: empty) and drops the delta.

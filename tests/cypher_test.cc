@@ -94,6 +94,9 @@ class Runner {
       }
       size_t record_line = i + 1;
       if (head == "restart") {
+        auto problems = db_->Verify();
+        ASSERT_OK(problems.status());
+        for (const std::string& p : *problems) ADD_FAILURE() << file_ << ":" << record_line << ": " << p;
         conn_.reset();
         ASSERT_OK(db_->Close());
         db_.reset();
