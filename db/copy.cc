@@ -1,5 +1,6 @@
 #include "db/copy.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -126,7 +127,13 @@ Result<StagedRelTable> LoadRels(Database::Impl* db, const TableSchema& schema, q
     RETURN_IF_ERROR(to_keys_storage->Build());
     to_keys = &*to_keys_storage;
   }
-  RelTableLoader loader(db->rels_.at(schema.id).get(), from->num_rows(), to->num_rows(), space, pool, freed);
+  // Staged edges get half the buffer pool's budget before they spill.
+  EdgeStaging staging;
+  staging.memory_bytes = std::max<size_t>(db->options_.buffer_pool_bytes / 2, 1 << 16);
+  staging.fs = db->fs_;
+  staging.spill_path = CopySpillPath(db->path_);
+  RelTableLoader loader(db->rels_.at(schema.id).get(), from->num_rows(), to->num_rows(), space, pool, freed,
+                        std::move(staging));
   RETURN_IF_ERROR(loader.Start());
   query::CsvBatch batch;
   std::vector<uint64_t> src, dst;
@@ -167,6 +174,7 @@ Result<StagedRelTable> LoadRels(Database::Impl* db, const TableSchema& schema, q
     summary->rows_imported += kept;
     if (options.progress) options.progress(summary->rows_imported);
   }
+  if (loader.spilled_bytes() > 0) VLOG(1) << "COPY staged " << loader.spilled_bytes() << " bytes of edges on disk";
   return loader.Finish();
 }
 

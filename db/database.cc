@@ -157,6 +157,13 @@ Status Database::Impl::Open() {
   pool_ = std::make_unique<BufferPool>(pager_.get(), options_.buffer_pool_bytes);
   RETURN_IF_ERROR(LoadManifest());
   RETURN_IF_ERROR(InstallInitialManifest());
+  if (!options_.read_only) {
+    // A COPY killed midway leaves its spill file; nothing refers to it.
+    Status removed = fs_->Remove(CopySpillPath(path_));
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
+      LOG(WARNING) << "could not remove " << CopySpillPath(path_) << ": " << removed.ToString();
+    }
+  }
   return Recover();
 }
 

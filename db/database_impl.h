@@ -40,6 +40,9 @@ enum DbRecordType : uint8_t {
 // relationships a snapshot sees.
 using Watermarks = std::map<TableId, uint64_t>;
 
+// Where COPY FROM stages relationships beyond its memory budget.
+inline std::string CopySpillPath(const std::string& path) { return path + ".copy-spill"; }
+
 // A bulk import or schema change ready to commit: one table's new state,
 // written to pages that are free in the current manifest.
 struct StagedImport {

@@ -342,13 +342,57 @@ bool NodeKeyMap::Insert(const Value& key, uint64_t offset) {
 // ------------------------------------------------------------- RelTableLoader
 
 RelTableLoader::RelTableLoader(const RelTableData* table, uint64_t src_rows, uint64_t dst_rows, FreeSpaceMap* space,
-                               BufferPool* pool, std::vector<PageExtent>* freed)
+                               BufferPool* pool, std::vector<PageExtent>* freed, EdgeStaging staging)
     : table_(table),
       bound_rows_{src_rows, dst_rows},
       properties_(&table->properties(), space, pool, freed),
       space_(space),
       pool_(pool),
-      freed_(freed) {}
+      freed_(freed),
+      staging_(std::move(staging)) {}
+
+RelTableLoader::~RelTableLoader() {
+  if (spill_ != nullptr) {
+    spill_.reset();
+    Status removed = staging_.fs->Remove(staging_.spill_path);
+    if (!removed.ok()) LOG(WARNING) << "could not remove " << staging_.spill_path << ": " << removed.ToString();
+  }
+}
+
+Status RelTableLoader::Spill() {
+  if (spill_ == nullptr) {
+    if (staging_.fs == nullptr) return InternalError("edge staging exceeded its memory budget without a spill file");
+    OpenOptions options;
+    options.create = true;
+    ASSIGN_OR_RETURN(spill_, staging_.fs->Open(staging_.spill_path, options));
+    RETURN_IF_ERROR(spill_->Truncate(0));
+  }
+  std::vector<uint32_t> pairs(2 * src_.size());
+  for (size_t i = 0; i < src_.size(); i++) {
+    pairs[2 * i] = src_[i];
+    pairs[2 * i + 1] = dst_[i];
+  }
+  RETURN_IF_ERROR(spill_->WriteAt(spilled_ * 8, reinterpret_cast<const char*>(pairs.data()), pairs.size() * 4));
+  spilled_ += src_.size();
+  src_.clear();
+  dst_.clear();
+  return Status::OK();
+}
+
+Status RelTableLoader::ForEachEdge(const std::function<void(uint32_t, uint32_t, uint32_t)>& visit) const {
+  constexpr uint64_t kChunk = uint64_t{1} << 20;  // edges per read
+  std::vector<uint32_t> pairs;
+  for (uint64_t begin = 0; begin < spilled_; begin += kChunk) {
+    const uint64_t n = std::min(kChunk, spilled_ - begin);
+    pairs.resize(2 * n);
+    size_t read = 0;
+    RETURN_IF_ERROR(spill_->ReadAt(begin * 8, n * 8, reinterpret_cast<char*>(pairs.data()), &read));
+    if (read != n * 8) return IOError("short read from " + staging_.spill_path);
+    for (uint64_t i = 0; i < n; i++) visit(static_cast<uint32_t>(begin + i), pairs[2 * i], pairs[2 * i + 1]);
+  }
+  for (size_t i = 0; i < src_.size(); i++) visit(static_cast<uint32_t>(spilled_ + i), src_[i], dst_[i]);
+  return Status::OK();
+}
 
 Status RelTableLoader::Start() {
   if (table_->dirty()) {
@@ -364,7 +408,7 @@ Status RelTableLoader::Start() {
 
 Status RelTableLoader::Append(const std::vector<uint64_t>& src, const std::vector<uint64_t>& dst,
                               std::vector<std::vector<Value>>* properties, size_t begin, size_t count) {
-  if (src_.size() + count >= (uint64_t{1} << 32)) {
+  if (num_loaded() + count >= (uint64_t{1} << 32)) {
     return Unsupported("a single bulk import of 2^32 relationships or more is not supported");
   }
   for (size_t i = begin; i < begin + count; i++) {
@@ -373,33 +417,21 @@ Status RelTableLoader::Append(const std::vector<uint64_t>& src, const std::vecto
     src_.push_back(static_cast<uint32_t>(src[i]));
     dst_.push_back(static_cast<uint32_t>(dst[i]));
   }
+  if (src_.size() * 8 > staging_.memory_bytes) RETURN_IF_ERROR(Spill());
   return properties_.Append(properties, begin, count);
 }
 
 Result<StagedCsrDirection> RelTableLoader::BuildDirection(int direction) {
   const RelTableData::DirectionData& d = table_->directions_[direction];
-  const std::vector<uint32_t>& bound = direction == 0 ? src_ : dst_;
-  const std::vector<uint32_t>& other = direction == 0 ? dst_ : src_;
   const uint64_t rows = bound_rows_[direction];
   const uint64_t groups = GroupCount(rows);
-  const size_t num_new = bound.size();
-  // Partition the new edges by CSR group first (sequential writes to one
-  // stream per group), so that sorting within a group stays in cache. Both
-  // steps are stable: a node's new edges keep their id order.
+  const bool forward = direction == 0;
+  // New edges per CSR group.
   std::vector<uint64_t> group_start(groups + 1, 0);
-  for (uint32_t node : bound) group_start[node / kNodeGroupSize + 1]++;
+  RETURN_IF_ERROR(ForEachEdge([&](uint32_t, uint32_t src, uint32_t dst) {
+    group_start[(forward ? src : dst) / kNodeGroupSize + 1]++;
+  }));
   for (uint64_t g = 0; g < groups; g++) group_start[g + 1] += group_start[g];
-  std::vector<uint16_t> part_local(num_new);
-  std::vector<uint32_t> part_other(num_new), part_id(num_new);
-  {
-    std::vector<uint64_t> next(group_start.begin(), group_start.end() - 1);
-    for (size_t e = 0; e < num_new; e++) {
-      const uint64_t p = next[bound[e] / kNodeGroupSize]++;
-      part_local[p] = static_cast<uint16_t>(bound[e] % kNodeGroupSize);
-      part_other[p] = other[e];
-      part_id[p] = static_cast<uint32_t>(e);
-    }
-  }
   std::vector<format::CsrGroupMeta> metas(d.num_groups);
   if (!metas.empty()) {
     RETURN_IF_ERROR(
@@ -408,46 +440,73 @@ Result<StagedCsrDirection> RelTableLoader::BuildDirection(int direction) {
   }
   metas.resize(std::max<uint64_t>(metas.size(), groups));
   uint64_t total_edges = d.base_edges;
+  // Ranges of consecutive groups whose new edges (10 bytes each while
+  // sorted) fit the memory budget; one pass over the edges per range.
+  const uint64_t range_edges = std::max<uint64_t>(staging_.memory_bytes / 10, 1);
+  std::vector<uint16_t> part_local;
+  std::vector<uint32_t> part_other, part_id, local_start(kNodeGroupSize + 1), local_order, next;
   CsrGroupData before, after;
-  std::vector<uint32_t> local_start(kNodeGroupSize + 1), local_order;
-  for (uint64_t g = 0; g < groups; g++) {
-    const uint64_t begin = group_start[g], end = group_start[g + 1];
-    if (begin == end) continue;  // no new edges: the group stays as it is
-    std::fill(local_start.begin(), local_start.end(), 0);
-    for (uint64_t p = begin; p < end; p++) local_start[part_local[p] + 1]++;
-    for (uint64_t i = 0; i < kNodeGroupSize; i++) local_start[i + 1] += local_start[i];
-    local_order.resize(end - begin);
+  for (uint64_t g0 = 0; g0 < groups;) {
+    uint64_t g1 = g0 + 1;
+    while (g1 < groups && group_start[g1 + 1] - group_start[g0] <= range_edges) g1++;
+    const uint64_t base = group_start[g0];
+    const uint64_t range_size = group_start[g1] - base;
+    // Partition the range's edges by group (stable: a node's new edges keep
+    // their id order), so sorting within a group stays in cache.
+    part_local.resize(range_size);
+    part_other.resize(range_size);
+    part_id.resize(range_size);
     {
-      std::vector<uint32_t> next(local_start.begin(), local_start.end() - 1);
+      std::vector<uint64_t> fill(group_start.begin() + g0, group_start.begin() + g1);
+      const uint32_t first_node = static_cast<uint32_t>(g0 * kNodeGroupSize);
+      const uint64_t range_nodes = (g1 - g0) * kNodeGroupSize;
+      RETURN_IF_ERROR(ForEachEdge([&](uint32_t e, uint32_t src, uint32_t dst) {
+        const uint32_t bound = forward ? src : dst;
+        if (bound - first_node >= range_nodes) return;  // outside the range (unsigned wrap included)
+        const uint64_t p = fill[bound / kNodeGroupSize - g0]++ - base;
+        part_local[p] = static_cast<uint16_t>(bound % kNodeGroupSize);
+        part_other[p] = forward ? dst : src;
+        part_id[p] = e;
+      }));
+    }
+    for (uint64_t g = g0; g < g1; g++) {
+      const uint64_t begin = group_start[g] - base, end = group_start[g + 1] - base;
+      if (begin == end) continue;  // no new edges: the group stays as it is
+      std::fill(local_start.begin(), local_start.end(), 0);
+      for (uint64_t p = begin; p < end; p++) local_start[part_local[p] + 1]++;
+      for (uint64_t i = 0; i < kNodeGroupSize; i++) local_start[i + 1] += local_start[i];
+      local_order.resize(end - begin);
+      next.assign(local_start.begin(), local_start.end() - 1);
       for (uint64_t p = begin; p < end; p++) local_order[next[part_local[p]]++] = static_cast<uint32_t>(p - begin);
-    }
-    before = CsrGroupData();
-    if (g < d.num_groups && metas[g].page_count() > 0) {
-      RETURN_IF_ERROR(ValidateCsrGroup(metas[g]));
-      RETURN_IF_ERROR(ReadCsrGroup(pool_, metas[g], &before));
-      freed_->push_back(CsrExtent(metas[g]));
-    }
-    const uint64_t first = g * kNodeGroupSize;
-    const uint64_t num_nodes = std::min(kNodeGroupSize, rows - first);
-    const uint64_t group_nodes = std::max<uint64_t>(num_nodes, before.num_nodes());
-    after = CsrGroupData();
-    after.edges.reserve(before.edges.size() + (end - begin));
-    after.offsets.reserve(group_nodes + 1);
-    for (uint64_t local = 0; local < group_nodes; local++) {
-      if (local < before.num_nodes()) {
-        after.edges.insert(after.edges.end(), before.edges.begin() + before.offsets[local],
-                           before.edges.begin() + before.offsets[local + 1]);
+      before = CsrGroupData();
+      if (g < d.num_groups && metas[g].page_count() > 0) {
+        RETURN_IF_ERROR(ValidateCsrGroup(metas[g]));
+        RETURN_IF_ERROR(ReadCsrGroup(pool_, metas[g], &before));
+        freed_->push_back(CsrExtent(metas[g]));
       }
-      if (local < num_nodes) {
-        for (uint32_t i = local_start[local]; i < local_start[local + 1]; i++) {
-          const uint64_t p = begin + local_order[i];
-          after.edges.push_back(CsrEdge{part_other[p], first_rel_id_ + part_id[p]});
+      const uint64_t first = g * kNodeGroupSize;
+      const uint64_t num_nodes = std::min(kNodeGroupSize, rows - first);
+      const uint64_t group_nodes = std::max<uint64_t>(num_nodes, before.num_nodes());
+      after = CsrGroupData();
+      after.edges.reserve(before.edges.size() + (end - begin));
+      after.offsets.reserve(group_nodes + 1);
+      for (uint64_t local = 0; local < group_nodes; local++) {
+        if (local < before.num_nodes()) {
+          after.edges.insert(after.edges.end(), before.edges.begin() + before.offsets[local],
+                             before.edges.begin() + before.offsets[local + 1]);
         }
+        if (local < num_nodes) {
+          for (uint32_t i = local_start[local]; i < local_start[local + 1]; i++) {
+            const uint64_t p = begin + local_order[i];
+            after.edges.push_back(CsrEdge{part_other[p], first_rel_id_ + part_id[p]});
+          }
+        }
+        after.offsets.push_back(after.edges.size());
       }
-      after.offsets.push_back(after.edges.size());
+      total_edges += after.edges.size() - before.edges.size();
+      ASSIGN_OR_RETURN(metas[g], WriteCsrGroup(after, space_, pool_));
     }
-    total_edges += after.edges.size() - before.edges.size();
-    ASSIGN_OR_RETURN(metas[g], WriteCsrGroup(after, space_, pool_));
+    g0 = g1;
   }
   StagedCsrDirection out;
   out.num_groups = metas.size();
@@ -478,7 +537,7 @@ Result<StagedRelTable> RelTableLoader::Finish() {
   ASSIGN_OR_RETURN(out.forward, BuildDirection(0));
   ASSIGN_OR_RETURN(out.backward, BuildDirection(1));
   ASSIGN_OR_RETURN(out.properties, properties_.Finish());
-  out.next_rel_id = first_rel_id_ + src_.size();
+  out.next_rel_id = first_rel_id_ + num_loaded();
   return out;
 }
 

@@ -12,12 +12,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "common/types.h"
 #include "storage/buffer_pool.h"
+#include "storage/file_system.h"
 #include "storage/free_space_map.h"
 #include "storage/format/manifest_generated.h"
 #include "storage/table_data.h"
@@ -150,17 +153,32 @@ class NodeKeyMap {
   std::unique_ptr<Map> map_;
 };
 
+// Where a relationship load keeps the edges it has not placed yet.
+struct EdgeStaging {
+  // Bytes of staged edges (8 per edge) kept in memory; beyond that they are
+  // appended to `spill_path` through `fs`, and building the CSR takes as many
+  // passes over that file as the budget requires. Building also uses about
+  // this much memory for sorting.
+  size_t memory_bytes = size_t{128} << 20;
+  FileSystem* fs = nullptr;  // required when the budget can be exceeded
+  std::string spill_path;
+};
+
 // Appends relationships: properties by relationship id, and both CSR
-// directions, built at Finish by counting sort per bound node.
+// directions, built at Finish by counting sort per bound node, one range of
+// CSR groups at a time.
 class RelTableLoader {
  public:
   // `src_rows`/`dst_rows`: rows of the node tables at either end.
   RelTableLoader(const RelTableData* table, uint64_t src_rows, uint64_t dst_rows, FreeSpaceMap* space,
-                 BufferPool* pool, std::vector<PageExtent>* freed);
+                 BufferPool* pool, std::vector<PageExtent>* freed, EdgeStaging staging = EdgeStaging());
+  ~RelTableLoader();
   // Errors if the ends have 2^32 rows or more (edges are staged compactly).
   Status Start();
 
-  uint64_t num_loaded() const { return src_.size(); }
+  uint64_t num_loaded() const { return spilled_ + src_.size(); }
+  // Bytes written to the spill file so far.
+  uint64_t spilled_bytes() const { return spilled_ * 8; }
   // Appends relationships src[i] -> dst[i] with properties row i of
   // `properties` for i in [begin, begin + count). REQUIRES: offsets below
   // the row counts given at construction.
@@ -175,6 +193,10 @@ class RelTableLoader {
 
  private:
   Result<StagedCsrDirection> BuildDirection(int direction);
+  // Moves the staged edges in memory to the spill file.
+  Status Spill();
+  // Calls visit(edge index, src, dst) for every loaded edge in id order.
+  Status ForEachEdge(const std::function<void(uint32_t, uint32_t, uint32_t)>& visit) const;
 
   const RelTableData* table_;
   uint64_t bound_rows_[2];
@@ -183,7 +205,10 @@ class RelTableLoader {
   BufferPool* pool_;
   std::vector<PageExtent>* freed_;
   uint64_t first_rel_id_ = 0;
-  std::vector<uint32_t> src_, dst_;  // per loaded relationship, in id order
+  EdgeStaging staging_;
+  std::unique_ptr<File> spill_;
+  uint64_t spilled_ = 0;             // edges [0, spilled_) are in the spill file, as (src, dst) pairs
+  std::vector<uint32_t> src_, dst_;  // the following edges, in id order
 };
 
 }  // namespace ruzu

@@ -234,6 +234,27 @@ TEST_F(CopyTest, AppendsToTablesWithDataAndPendingWal) {
   ExpectHealthy();
 }
 
+// Relationships beyond half the buffer pool are staged in a spill file and
+// the CSR is built in several passes: the result is the same database.
+TEST_F(CopyTest, SmallBufferPoolSpillsEdgesAndGivesTheSameDatabase) {
+  Graph g = MakeGraph(0, 20000, 300000, 21);
+  ImportGraph(g);
+  const std::string expected = *db_->Dump();
+  path_ = dir_ + "/small.ruzu";
+  DatabaseOptions small;
+  small.buffer_pool_bytes = size_t{1} << 20;  // 512 KiB of staged edges: 64K of 300K
+  Open(small);
+  Run(kSchema);
+  ImportGraph(g);
+  EXPECT_EQ(*db_->Dump(), expected);
+  ExpectHealthy();
+  EXPECT_FALSE(std::ifstream(path_ + ".copy-spill").good()) << "spill file left behind";
+  Open(small);
+  EXPECT_EQ(Count("MATCH (a:Person)-[:Knows]->(b:Person) WHERE a.id < 100 RETURN count(*)"),
+            Count("MATCH (a:Person)<-[:Knows]-(b:Person) WHERE b.id < 100 RETURN count(*)"));
+  EXPECT_EQ(*db_->Dump(), expected);
+}
+
 TEST_F(CopyTest, AnErrorLeavesEverythingAsItWas) {
   Graph g = MakeGraph(0, 100, 300, 3);
   ImportGraph(g);
