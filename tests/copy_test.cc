@@ -341,6 +341,21 @@ TEST_F(CopyTest, OptionsHeaderDelimiterSkipAndSeveralFiles) {
   EXPECT_EQ(Count("MATCH (c:City) RETURN count(*)"), 3);
 }
 
+TEST_F(CopyTest, QuoteEscapeAndSerialParse) {
+  Run("COPY Person FROM '" +
+      File("q.csv", "1;'a;b';1;2000-01-01;1\n2;'it\\'s';2;2000-01-02;2\n3;'two\nlines';3;2000-01-03;3\n") +
+      "' (DELIM=';', QUOTE='\\'', ESCAPE='\\\\', PARALLEL=false)");
+  auto r = Run("MATCH (p:Person) RETURN p.id, p.name ORDER BY p.id");
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->num_rows(), 3u);
+  EXPECT_EQ(r->Get(0, 1).string_value(), "a;b");
+  EXPECT_EQ(r->Get(1, 1).string_value(), "it's");
+  EXPECT_EQ(r->Get(2, 1).string_value(), "two\nlines");
+  // Errors name the line where the record starts, also after a quoted newline.
+  EXPECT_EQ(Error("COPY Person FROM '" + File("q2.csv", "4,\"x\ny\",4,2000-01-01,1\n5,z,zz,2000-01-01,1\n") + "'"),
+            dir_ + "/q2.csv:3:3: cannot convert \"zz\" to INT64 for column 'age'");
+}
+
 TEST_F(CopyTest, CopyToReadsBackIdentically) {
   Graph g = MakeGraph(0, 500, 2000, 9);
   ImportGraph(g);
