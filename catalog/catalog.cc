@@ -56,6 +56,19 @@ Status Catalog::Validate(const TableSchema& schema) const {
     if (!seen.insert(ToLowerAscii(p.name)).second) {
       return InvalidArgument(what + ": duplicate property '" + p.name + "'");
     }
+    if (!p.default_value.is_null() && p.default_value.type() != p.type) {
+      return InvalidArgument(what + ": the default of property '" + p.name + "' is not of type " +
+                             LogicalTypeName(p.type));
+    }
+  }
+  for (size_t i = 0; i < schema.properties.size(); i++) {
+    const PropertyDef& p = schema.properties[i];
+    if (p.serial && (!schema.is_node() || i != schema.primary_key || p.type != LogicalType::kInt64)) {
+      return InvalidArgument(what + ": SERIAL property '" + p.name + "' must be the primary key");
+    }
+    if (schema.is_node() && i == schema.primary_key && !p.default_value.is_null()) {
+      return InvalidArgument(what + ": the primary key '" + p.name + "' cannot have a default");
+    }
   }
   if (schema.is_node()) {
     if (schema.properties.empty()) return InvalidArgument(what + " needs at least one property");

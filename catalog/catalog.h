@@ -20,8 +20,16 @@ namespace ruzu {
 using TableId = uint32_t;
 
 struct PropertyDef {
+  PropertyDef() = default;
+  PropertyDef(std::string name_in, LogicalType type_in) : name(std::move(name_in)), type(type_in) {}
+
   std::string name;
   LogicalType type = LogicalType::kInt64;
+  // SERIAL: an INT64 primary key whose value is the node's offset, assigned
+  // on insert (0, 1, 2, ...; never reused, as offsets are not).
+  bool serial = false;
+  // The value CREATE gives the property when it is not set (NULL: none).
+  Value default_value;
 };
 
 enum class TableKind : uint8_t { kNode = 1, kRel = 2 };

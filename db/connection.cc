@@ -374,6 +374,7 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::CopyFrom(const query::Cop
     names = {"from", "to"};
   }
   for (const PropertyDef& p : schema->properties) {
+    if (p.serial) continue;  // assigned by the import, not read from the file
     types.push_back(p.type);
     names.push_back(p.name);
   }

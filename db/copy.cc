@@ -81,6 +81,7 @@ Result<StagedNodeTable> LoadNodes(Database::Impl* db, const TableSchema& schema,
   RETURN_IF_ERROR(keys.Build());
   const uint32_t key_column = schema.primary_key;
   const std::string& key_name = schema.properties[key_column].name;
+  const bool serial = schema.properties[key_column].serial;
   query::CsvBatch batch;
   while (true) {
     RETURN_IF_ERROR(CheckInterrupted(options));
@@ -88,9 +89,15 @@ Result<StagedNodeTable> LoadNodes(Database::Impl* db, const TableSchema& schema,
     if (!more) break;
     TakeSkipped(&batch, problems);
     const size_t rows = batch.num_rows();
+    if (serial) {
+      // The file has no key column: the keys are the new rows' offsets.
+      std::vector<Value> keys(rows);
+      for (size_t r = 0; r < rows; r++) keys[r] = Value::Int64(static_cast<int64_t>(loader.num_rows() + r));
+      batch.columns.insert(batch.columns.begin() + key_column, std::move(keys));
+    }
     std::vector<Value>& key_values = batch.columns[key_column];
     uint64_t offset = loader.num_rows();
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < rows && !serial; r++) {
       const Value& key = key_values[r];
       if (key.is_null()) {
         RETURN_IF_ERROR(problems->Report(batch, r, key_column + 1,

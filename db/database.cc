@@ -37,7 +37,14 @@ std::vector<flatbuffers::Offset<format::Property>> BuildProperties(flatbuffers::
                                                                     const TableSchema& schema) {
   std::vector<flatbuffers::Offset<format::Property>> props;
   for (const auto& p : schema.properties) {
-    props.push_back(format::CreateProperty(*b, b->CreateString(p.name), static_cast<uint8_t>(p.type)));
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> default_value = 0;
+    if (!p.default_value.is_null()) {
+      WalEncoder e;
+      e.PutValue(p.default_value);
+      default_value = b->CreateVector(reinterpret_cast<const uint8_t*>(e.data().data()), e.data().size());
+    }
+    props.push_back(format::CreateProperty(*b, b->CreateString(p.name), static_cast<uint8_t>(p.type), p.serial,
+                                           default_value));
   }
   return props;
 }
@@ -51,7 +58,14 @@ Result<std::vector<PropertyDef>> ReadProperties(
       return Corruption("manifest has a property without a name or with unknown type " +
                         std::to_string(p->type()));
     }
-    out.push_back(PropertyDef{p->name()->str(), static_cast<LogicalType>(p->type())});
+    PropertyDef def{p->name()->str(), static_cast<LogicalType>(p->type())};
+    def.serial = p->serial();
+    if (p->default_value() != nullptr) {
+      WalDecoder d(std::string_view(reinterpret_cast<const char*>(p->default_value()->data()),
+                                    p->default_value()->size()));
+      if (!d.GetValue(&def.default_value)) return Corruption("manifest has a damaged default of " + def.name);
+    }
+    out.push_back(std::move(def));
   }
   return out;
 }
@@ -546,7 +560,8 @@ Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
     return true;
   };
   switch (type) {
-    case kWalCreateTable: {
+    case kWalCreateTable:
+    case kWalCreateTableWithOptions: {
       TableSchema s;
       uint8_t kind;
       uint32_t id, pk, from, to;
@@ -569,6 +584,12 @@ Status Database::Impl::ApplyRecord(uint8_t type, const std::string& payload) {
         if (!d.GetString(&p.name) || !d.GetU8(&t)) return truncated();
         if (!IsValidLogicalType(t)) return Corruption("unknown type " + std::to_string(t));
         p.type = static_cast<LogicalType>(t);
+        if (type == kWalCreateTableWithOptions) {
+          uint8_t flags;
+          if (!d.GetU8(&flags)) return truncated();
+          p.serial = flags & 1;
+          if ((flags & 2) && !d.GetValue(&p.default_value)) return truncated();
+        }
         s.properties.push_back(std::move(p));
       }
       return ApplyCreateTable(std::move(s));

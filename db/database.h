@@ -182,7 +182,9 @@ class Transaction {
 
   // --- writes (read-write transactions)
   // Inserts a node with one value per property, in schema order (NULL
-  // allowed except for the key; integers convert where exact). Returns its
+  // allowed except for the key; integers convert where exact). A SERIAL key
+  // must be NULL: it becomes the node's offset. Defaults are not applied
+  // here (NULL means NULL; Cypher's CREATE fills them in). Returns its
   // offset. Errors name the table, property and value; a duplicate key is
   // kAlreadyExists.
   Result<uint64_t> InsertNode(const std::string& table, std::vector<Value> values);

@@ -33,6 +33,10 @@ enum DbRecordType : uint8_t {
   kWalSetRelProperty = 20,
   kWalDeleteNode = 21,
   kWalDeleteRel = 22,
+  // kWalCreateTable plus, per property, u8 flags (1: SERIAL, 2: a default
+  // follows) and the default value. Written only when a property uses them,
+  // so older WALs read as before.
+  kWalCreateTableWithOptions = 23,
 };
 
 // Per committed table: node rows, or the next relationship id. Relationship

@@ -176,6 +176,13 @@ Status Transaction::RollbackToSavepoint(const Savepoint& savepoint) {
 
 namespace {
 
+bool HasPropertyOptions(const TableSchema& s) {
+  for (const auto& p : s.properties) {
+    if (p.serial || !p.default_value.is_null()) return true;
+  }
+  return false;
+}
+
 void EncodeSchema(const TableSchema& s, WalEncoder* e) {
   e->PutU8(static_cast<uint8_t>(s.kind));
   e->PutU32(s.id);
@@ -184,9 +191,13 @@ void EncodeSchema(const TableSchema& s, WalEncoder* e) {
   e->PutU32(s.from_table);
   e->PutU32(s.to_table);
   e->PutVarint64(s.properties.size());
+  const bool options = HasPropertyOptions(s);
   for (const auto& p : s.properties) {
     e->PutString(p.name);
     e->PutU8(static_cast<uint8_t>(p.type));
+    if (!options) continue;
+    e->PutU8((p.serial ? 1 : 0) | (p.default_value.is_null() ? 0 : 2));
+    if (!p.default_value.is_null()) e->PutValue(p.default_value);
   }
 }
 
@@ -230,7 +241,7 @@ Result<TableId> Transaction::Impl::CreateTable(const std::function<Result<TableI
   WalEncoder e;
   EncodeSchema(schema, &e);
   RETURN_IF_ERROR(db->ApplyCreateTable(schema));
-  db->wal_->Add(txn_id, kWalCreateTable, e.data());
+  db->wal_->Add(txn_id, HasPropertyOptions(schema) ? kWalCreateTableWithOptions : kWalCreateTable, e.data());
   wrote = true;
   return id;
 }
@@ -257,12 +268,21 @@ Result<uint64_t> Transaction::InsertNode(const std::string& table, std::vector<V
   std::unique_lock lock(db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
   RETURN_IF_ERROR(CoerceRow(*schema, &values));
+  NodeTableData* data = db->nodes_.at(schema->id).get();
+  const PropertyDef& key_def = schema->properties[schema->primary_key];
+  if (key_def.serial) {
+    // The key is the offset: unique without a lookup.
+    if (!values[schema->primary_key].is_null()) {
+      return InvalidArgument("SERIAL property '" + key_def.name + "' of '" + schema->name +
+                             "' is assigned automatically and cannot be set");
+    }
+    values[schema->primary_key] = Value::Int64(static_cast<int64_t>(data->num_rows()));
+  }
   const Value& key = values[schema->primary_key];
   if (key.is_null()) {
     return InvalidArgument("primary key '" + schema->properties[schema->primary_key].name + "' of '" +
                            schema->name + "' cannot be NULL");
   }
-  NodeTableData* data = db->nodes_.at(schema->id).get();
   ASSIGN_OR_RETURN(std::optional<uint64_t> existing, data->Lookup(db->pool_.get(), key));
   if (existing) {
     return AlreadyExists("duplicate primary key " + key.ToString() + " in table '" + schema->name + "'");

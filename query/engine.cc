@@ -14,17 +14,41 @@ namespace {
 Result<std::vector<PropertyDef>> ColumnDefs(const std::vector<ColumnDefinition>& columns, std::string_view text) {
   std::vector<PropertyDef> out;
   for (const ColumnDefinition& c : columns) {
+    PropertyDef def{c.name, LogicalType::kInt64};
     if (c.type_name == "SERIAL") {
-      return BinderError(text, c.position, "SERIAL is not supported yet", StatusCode::kUnsupported);
+      def.serial = true;
+    } else {
+      std::optional<LogicalType> type = ParseLogicalType(c.type_name);
+      if (!type || !IsValidLogicalType(static_cast<uint8_t>(*type))) {
+        return BinderError(text, c.position, "unknown type " + c.type_name);
+      }
+      def.type = *type;
     }
     if (c.default_value) {
-      return BinderError(text, c.position, "DEFAULT values are not supported yet", StatusCode::kUnsupported);
+      const Expression& e = *c.default_value;
+      Value literal;
+      switch (e.literal_kind) {
+        case LiteralKind::kBool: literal = Value::Bool(e.bool_value); break;
+        case LiteralKind::kInteger: literal = Value::Int64(e.int_value); break;
+        case LiteralKind::kDouble: literal = Value::Double(e.double_value); break;
+        case LiteralKind::kString: literal = Value::String(e.string_value); break;
+        case LiteralKind::kNull: literal = Value::Null(def.type); break;
+      }
+      if (e.kind != ExpressionKind::kLiteral) return BinderError(text, e.position, "DEFAULT must be a literal value");
+      if (def.serial) return BinderError(text, e.position, "a SERIAL property cannot have a DEFAULT");
+      // DATE and TIMESTAMP defaults are written as strings: '2024-01-31'.
+      Result<Value> converted = literal.CastTo(def.type);
+      if (!converted.ok() && literal.type() == LogicalType::kString && def.type == LogicalType::kDate) {
+        Result<int32_t> days = ParseDate(literal.string_value());
+        converted = days.ok() ? Result<Value>(Value::Date(*days)) : Result<Value>(days.status());
+      } else if (!converted.ok() && literal.type() == LogicalType::kString && def.type == LogicalType::kTimestamp) {
+        Result<int64_t> micros = ParseTimestamp(literal.string_value());
+        converted = micros.ok() ? Result<Value>(Value::Timestamp(*micros)) : Result<Value>(micros.status());
+      }
+      if (!converted.ok()) return BinderError(text, e.position, converted.status().message());
+      def.default_value = *converted;
     }
-    std::optional<LogicalType> type = ParseLogicalType(c.type_name);
-    if (!type || !IsValidLogicalType(static_cast<uint8_t>(*type))) {
-      return BinderError(text, c.position, "unknown type " + c.type_name);
-    }
-    out.push_back(PropertyDef{c.name, *type});
+    out.push_back(std::move(def));
   }
   return out;
 }
