@@ -347,6 +347,14 @@ Status Database::Impl::Recover() {
   }
   if (options_.read_only) return Status::OK();  // read-only opens never modify files
   if (fresh_wal) {
+    if (contents.ok() && contents->stale) {
+      // The header that makes this WAL stale may not be durable: after a
+      // checkpoint's failed header fsync, reopening reads it back from the
+      // page cache while the other slot on disk still needs this WAL. Make it
+      // durable before the WAL is replaced.
+      RETURN_IF_ERROR(pager_->WriteHeader(header_slot_, header_));
+      RETURN_IF_ERROR(pager_->Sync());
+    }
     // Keep LSNs increasing over the database's life when the old log is known.
     const uint64_t first_lsn = contents.ok() ? contents->next_lsn : 1;
     ASSIGN_OR_RETURN(wal_, WalWriter::Create(fs_, wal_path, header_.database_id, header_.wal_salt, first_lsn));

@@ -134,7 +134,14 @@ Status Database::Impl::ChangeSchema(const SchemaChange& change) {
     if (old_rel) rels_[id] = std::move(old_rel);
   };
   KillPoint("schema_change.before_commit");
-  RETURN_IF_ERROR(CheckpointLocked(&staged));
+  const uint64_t epoch = header_.epoch;
+  Status committed = CheckpointLocked(&staged);
+  if (!committed.ok()) {
+    // As for COPY: after the new header the change is committed; a failed
+    // WAL reset only poisons the database for further writes.
+    if (header_.epoch == epoch) return committed;
+    LOG(WARNING) << "schema change of " << before.name << " committed, but " << committed.ToString();
+  }
   VLOG(1) << "schema change of table " << before.name << " committed";
   return Status::OK();
 }
