@@ -63,11 +63,15 @@ void TakeSkipped(query::CsvBatch* batch, RowProblems* problems) {
   batch->skipped.clear();
 }
 
-Status CheckInterrupted(const CopyFromOptions& options) {
+// The next batch of rows (false at the end), its skipped rows recorded.
+Result<bool> NextBatch(query::CsvReader* reader, const CopyFromOptions& options, RowProblems* problems,
+                       query::CsvBatch* batch) {
   if (options.interrupted != nullptr && options.interrupted->load()) {
     return Status(StatusCode::kInternal, "Interrupted");
   }
-  return Status::OK();
+  ASSIGN_OR_RETURN(bool more, reader->Next(batch));
+  if (more) TakeSkipped(batch, problems);
+  return more;
 }
 
 Result<StagedNodeTable> LoadNodes(Database::Impl* db, const TableSchema& schema, query::CsvReader* reader,
@@ -84,16 +88,14 @@ Result<StagedNodeTable> LoadNodes(Database::Impl* db, const TableSchema& schema,
   const bool serial = schema.properties[key_column].serial;
   query::CsvBatch batch;
   while (true) {
-    RETURN_IF_ERROR(CheckInterrupted(options));
-    ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
+    ASSIGN_OR_RETURN(bool more, NextBatch(reader, options, problems, &batch));
     if (!more) break;
-    TakeSkipped(&batch, problems);
     const size_t rows = batch.num_rows();
     if (serial) {
       // The file has no key column: the keys are the new rows' offsets.
-      std::vector<Value> keys(rows);
-      for (size_t r = 0; r < rows; r++) keys[r] = Value::Int64(static_cast<int64_t>(loader.num_rows() + r));
-      batch.columns.insert(batch.columns.begin() + key_column, std::move(keys));
+      std::vector<Value> serial_keys(rows);
+      for (size_t r = 0; r < rows; r++) serial_keys[r] = Value::Int64(static_cast<int64_t>(loader.num_rows() + r));
+      batch.columns.insert(batch.columns.begin() + key_column, std::move(serial_keys));
     }
     std::vector<Value>& key_values = batch.columns[key_column];
     uint64_t offset = loader.num_rows();
@@ -146,10 +148,8 @@ Result<StagedRelTable> LoadRels(Database::Impl* db, const TableSchema& schema, q
   std::vector<uint64_t> src, dst;
   std::vector<std::vector<Value>> properties;
   while (true) {
-    RETURN_IF_ERROR(CheckInterrupted(options));
-    ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
+    ASSIGN_OR_RETURN(bool more, NextBatch(reader, options, problems, &batch));
     if (!more) break;
-    TakeSkipped(&batch, problems);
     const size_t rows = batch.num_rows();
     src.assign(rows, 0);
     dst.assign(rows, 0);
