@@ -75,6 +75,13 @@ class TransactionStore : public query::GraphStore {
     for (const Edge& e : edges) out.push_back(query::GraphEdge{e.neighbour, e.rel_id});
     return out;
   }
+  Status NeighboursInto(const std::string& rel_table, uint64_t offset, bool forward,
+                        std::vector<query::GraphEdge>* edges) override {
+    ASSIGN_OR_RETURN(std::vector<Edge> found, txn_->Neighbours(rel_table, offset, forward));
+    edges->clear();
+    for (const Edge& e : found) edges->push_back(query::GraphEdge{e.neighbour, e.rel_id});
+    return Status::OK();
+  }
   Result<std::vector<Value>> GetRelProperties(const std::string& rel_table, uint64_t rel_id) override {
     return txn_->GetRelProperties(rel_table, rel_id);
   }

@@ -24,57 +24,92 @@ Status ExecContext::CheckInterrupted() const {
   return Status::OK();
 }
 
+const std::shared_ptr<const std::vector<Value>>* ExecContext::PropertyCache::Find(TableId table,
+                                                                                uint64_t key) const {
+  if (entries_.empty()) return nullptr;
+  const Entry& e = entries_[Slot(table, key)];
+  if (e.values == nullptr || e.table != table || e.key != key) return nullptr;
+  return &e.values;
+}
+
+void ExecContext::PropertyCache::Put(TableId table, uint64_t key, std::shared_ptr<const std::vector<Value>> values) {
+  if (entries_.empty()) entries_.resize(size_t{1} << bits_);
+  // Many distinct keys (a scan, a large join): grow to the full size once.
+  if (++puts_ > 4 * entries_.size() && bits_ < kMaxBits) {
+    std::vector<Entry> old = std::move(entries_);
+    bits_ = kMaxBits;
+    entries_ = std::vector<Entry>(size_t{1} << bits_);
+    for (Entry& e : old) {
+      if (e.values != nullptr) entries_[Slot(e.table, e.key)] = std::move(e);
+    }
+  }
+  Entry& e = entries_[Slot(table, key)];
+  e.table = table;
+  e.key = key;
+  e.values = std::move(values);
+}
+
+void ExecContext::PropertyCache::Forget(TableId table, uint64_t key) {
+  if (entries_.empty()) return;
+  Entry& e = entries_[Slot(table, key)];
+  if (e.table == table && e.key == key) e.values = nullptr;
+}
+
+void ExecContext::PropertyCache::Clear() {
+  for (Entry& e : entries_) e.values = nullptr;
+}
+
 Result<std::shared_ptr<const std::vector<Value>>> ExecContext::NodeProperties(TableId table,
                                                                                uint64_t offset) {
-  Entry& e = node_cache_[Slot(table, offset)];
-  if (e.valid && e.table == table && e.key == offset) return e.values;
+  if (scan_values_ != nullptr && scan_table_ == table && scan_offset_ == offset) {
+    return std::make_shared<const std::vector<Value>>(*scan_values_);
+  }
+  if (const auto* cached = node_cache_.Find(table, offset)) return *cached;
   const TableSchema* schema = catalog_->GetTable(table);
   if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
   ASSIGN_OR_RETURN(std::vector<Value> values, txn_->GetNode(schema->name, offset));
-  e.valid = true;
-  e.table = table;
-  e.key = offset;
-  e.values = std::make_shared<const std::vector<Value>>(std::move(values));
-  return e.values;
+  auto shared = std::make_shared<const std::vector<Value>>(std::move(values));
+  node_cache_.Put(table, offset, shared);
+  return shared;
 }
 
 Result<std::shared_ptr<const std::vector<Value>>> ExecContext::RelProperties(TableId table,
                                                                               uint64_t rel_id) {
-  Entry& e = rel_cache_[Slot(table, rel_id)];
-  if (e.valid && e.table == table && e.key == rel_id) return e.values;
+  if (const auto* cached = rel_cache_.Find(table, rel_id)) return *cached;
   const TableSchema* schema = catalog_->GetTable(table);
   if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
   ASSIGN_OR_RETURN(std::vector<Value> values, txn_->GetRelProperties(schema->name, rel_id));
-  e.valid = true;
-  e.table = table;
-  e.key = rel_id;
-  e.values = std::make_shared<const std::vector<Value>>(std::move(values));
-  return e.values;
+  auto shared = std::make_shared<const std::vector<Value>>(std::move(values));
+  rel_cache_.Put(table, rel_id, shared);
+  return shared;
+}
+
+Result<const std::vector<Value>*> ExecContext::NodeValues(TableId table, uint64_t offset) {
+  if (scan_values_ != nullptr && scan_table_ == table && scan_offset_ == offset) return scan_values_;
+  if (const auto* cached = node_cache_.Find(table, offset)) return cached->get();
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<Value>> values, NodeProperties(table, offset));
+  return values.get();  // the cache holds it
+}
+
+Result<const std::vector<Value>*> ExecContext::RelValues(TableId table, uint64_t rel_id) {
+  if (const auto* cached = rel_cache_.Find(table, rel_id)) return cached->get();
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<Value>> values, RelProperties(table, rel_id));
+  return values.get();  // the cache holds it
 }
 
 void ExecContext::CacheNode(TableId table, uint64_t offset,
                             std::shared_ptr<const std::vector<Value>> values) {
-  Entry& e = node_cache_[Slot(table, offset)];
-  e.valid = true;
-  e.table = table;
-  e.key = offset;
-  e.values = std::move(values);
+  node_cache_.Put(table, offset, std::move(values));
 }
 
 void ExecContext::ClearCache() {
-  for (Entry& e : node_cache_) e.valid = false;
-  for (Entry& e : rel_cache_) e.valid = false;
+  node_cache_.Clear();
+  rel_cache_.Clear();
 }
 
-void ExecContext::ForgetNode(TableId table, uint64_t offset) {
-  Entry& e = node_cache_[Slot(table, offset)];
-  if (e.valid && e.table == table && e.key == offset) e.valid = false;
-}
+void ExecContext::ForgetNode(TableId table, uint64_t offset) { node_cache_.Forget(table, offset); }
 
-void ExecContext::ForgetRel(TableId table, uint64_t rel_id) {
-  Entry& e = rel_cache_[Slot(table, rel_id)];
-  if (e.valid && e.table == table && e.key == rel_id) e.valid = false;
-}
+void ExecContext::ForgetRel(TableId table, uint64_t rel_id) { rel_cache_.Forget(table, rel_id); }
 
 Result<Value> ExecContext::MakeNode(const Value& id) {
   if (id.is_null()) return Value::Null(LogicalType::kNode);
@@ -112,6 +147,40 @@ void DataChunk::AppendRowFrom(const DataChunk& from, size_t r) {
     columns[c].push_back(c < from.columns.size() ? from.columns[c][r] : Value());
   }
   num_rows++;
+}
+
+void DataChunk::AppendCopiesFrom(const DataChunk& from, size_t r, size_t count, const std::vector<int>* slots) {
+  EnsureWidth(from.columns.size());
+  if (slots != nullptr) {
+    for (auto& column : columns) column.resize(column.size() + count);
+    for (int c : *slots) {
+      if (static_cast<size_t>(c) >= from.columns.size()) continue;
+      std::fill(columns[c].end() - count, columns[c].end(), from.columns[c][r]);
+    }
+    num_rows += count;
+    return;
+  }
+  for (size_t c = 0; c < columns.size(); c++) {
+    if (c < from.columns.size()) {
+      columns[c].insert(columns[c].end(), count, from.columns[c][r]);
+    } else {
+      columns[c].resize(columns[c].size() + count);
+    }
+  }
+  num_rows += count;
+}
+
+void DataChunk::KeepRows(const std::vector<bool>& keep) {
+  size_t kept = 0;
+  for (size_t r = 0; r < num_rows; r++) {
+    if (!keep[r]) continue;
+    if (kept != r) {
+      for (auto& column : columns) column[kept] = std::move(column[r]);
+    }
+    kept++;
+  }
+  for (auto& column : columns) column.resize(kept);
+  num_rows = kept;
 }
 
 void DataChunk::AppendRow(const Row& row) {
@@ -586,6 +655,11 @@ bool RowEqual::operator()(const Row& a, const Row& b) const {
   return true;
 }
 
+void CollectSlots(const BoundExpression& e, std::set<int>* out) {
+  if (e.kind == BoundKind::kSlot) out->insert(e.slot);
+  for (const auto& c : e.children) CollectSlots(*c, out);
+}
+
 Result<bool> EvaluatePredicate(const BoundExpression& e, const DataChunk& row, size_t r, ExecContext* ctx) {
   ASSIGN_OR_RETURN(Value v, Evaluate(e, row, r, ctx));
   return !v.is_null() && v.type() == LogicalType::kBool && v.bool_value();
@@ -605,32 +679,41 @@ Result<Value> Evaluate(const BoundExpression& e, const DataChunk& row, size_t r,
       if (e.slot < 0 || static_cast<size_t>(e.slot) >= row.columns.size()) return Value::Null(e.type);
       return row.columns[e.slot][r];
     case BoundKind::kProperty: {
-      ASSIGN_OR_RETURN(Value owner, Evaluate(*e.children[0], row, r, ctx));
-      if (owner.is_null()) return Value::Null(e.type);
-      TableId table;
-      std::shared_ptr<const std::vector<Value>> values;
-      if (owner.type() == LogicalType::kRel) {
-        table = owner.rel_value().table;
+      // The owner is usually a slot: read it in place.
+      const BoundExpression& owner_expr = *e.children[0];
+      Value computed;
+      const Value* owner = &computed;
+      if (owner_expr.kind == BoundKind::kSlot) {
+        if (owner_expr.slot < 0 || static_cast<size_t>(owner_expr.slot) >= row.columns.size()) {
+          return Value::Null(e.type);
+        }
+        owner = &row.columns[owner_expr.slot][r];
+      } else {
+        ASSIGN_OR_RETURN(computed, Evaluate(owner_expr, row, r, ctx));
+      }
+      if (owner->is_null()) return Value::Null(e.type);
+      if (owner->type() == LogicalType::kRel) {
+        const TableId table = owner->rel_value().table;
         auto it = e.property_index.find(table);
         if (it == e.property_index.end()) return Value::Null(e.type);
-        ASSIGN_OR_RETURN(values, ctx->RelProperties(table, owner.rel_value().id));
+        ASSIGN_OR_RETURN(const std::vector<Value>* values, ctx->RelValues(table, owner->rel_value().id));
         return it->second < values->size() ? (*values)[it->second] : Value::Null(e.type);
       }
-      if (owner.type() == LogicalType::kNode) {
-        const NodeValue& n = owner.node_value();
+      if (owner->type() == LogicalType::kNode) {
+        const NodeValue& n = owner->node_value();
         for (const auto& [k, v] : n.properties) {
           if (ToLowerAscii(k) == ToLowerAscii(e.name)) return v;
         }
         return Value::Null(e.type);
       }
-      if (owner.type() != LogicalType::kInternalId) {
+      if (owner->type() != LogicalType::kInternalId) {
         return RuntimeError(std::string("cannot read property ") + e.name + " of a " +
-                            LogicalTypeName(owner.type()));
+                            LogicalTypeName(owner->type()));
       }
-      table = owner.id_table();
+      const TableId table = owner->id_table();
       auto it = e.property_index.find(table);
       if (it == e.property_index.end()) return Value::Null(e.type);
-      ASSIGN_OR_RETURN(values, ctx->NodeProperties(table, owner.id_offset()));
+      ASSIGN_OR_RETURN(const std::vector<Value>* values, ctx->NodeValues(table, owner->id_offset()));
       return it->second < values->size() ? (*values)[it->second] : Value::Null(e.type);
     }
     case BoundKind::kNodeValue: {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,20 @@ class ExecContext {
   // direct-mapped, so a miss just reads again).
   Result<std::shared_ptr<const std::vector<Value>>> NodeProperties(TableId table, uint64_t offset);
   Result<std::shared_ptr<const std::vector<Value>>> RelProperties(TableId table, uint64_t rel_id);
+  // The same, as a pointer that stays valid until the next call on this
+  // context (for reading one property without sharing the vector).
+  Result<const std::vector<Value>*> NodeValues(TableId table, uint64_t offset);
+  Result<const std::vector<Value>*> RelValues(TableId table, uint64_t rel_id);
   // Puts a node's values into the cache (scans have them at hand).
   void CacheNode(TableId table, uint64_t offset, std::shared_ptr<const std::vector<Value>> values);
+  // Lets reads of one node see `values` (owned by the caller) without
+  // caching them, until ClearScanNode: a scan evaluating its filter.
+  void SetScanNode(TableId table, uint64_t offset, const std::vector<Value>* values) {
+    scan_table_ = table;
+    scan_offset_ = offset;
+    scan_values_ = values;
+  }
+  void ClearScanNode() { scan_values_ = nullptr; }
   // Forgets everything cached (after writes).
   void ClearCache();
   // Forgets one node's / relationship's cached values (after writing it).
@@ -52,23 +65,43 @@ class ExecContext {
   Result<Value> MakeRel(const Value& rel);
 
  private:
-  struct Entry {
-    bool valid = false;
-    TableId table = 0;
-    uint64_t key = 0;
-    std::shared_ptr<const std::vector<Value>> values;
+  // A direct-mapped cache of property values by (table, key). It starts
+  // empty and small, so a statement that reads a few nodes does not pay for
+  // a big table, and grows once many keys have passed through it.
+  class PropertyCache {
+   public:
+    // The cached values, or null.
+    const std::shared_ptr<const std::vector<Value>>* Find(TableId table, uint64_t key) const;
+    void Put(TableId table, uint64_t key, std::shared_ptr<const std::vector<Value>> values);
+    void Forget(TableId table, uint64_t key);
+    void Clear();
+
+   private:
+    struct Entry {
+      TableId table = 0;
+      uint64_t key = 0;
+      std::shared_ptr<const std::vector<Value>> values;  // null: empty
+    };
+    static constexpr int kInitialBits = 6;
+    static constexpr int kMaxBits = 13;
+    size_t Slot(TableId table, uint64_t key) const {
+      return (key * 0x9E3779B97F4A7C15ull + table * 0x632BE59BD9B4E019ull) >> (64 - bits_);
+    }
+
+    std::vector<Entry> entries_;  // 1 << bits_ of them once used
+    int bits_ = kInitialBits;
+    uint64_t puts_ = 0;
   };
-  static constexpr size_t kCacheSize = 8192;
-  static size_t Slot(TableId table, uint64_t key) {
-    return (key * 0x9E3779B97F4A7C15ull + table * 0x632BE59BD9B4E019ull) >> 51;  // 13 bits
-  }
 
   GraphStore* txn_;
   const Catalog* catalog_;
   const std::map<std::string, Value>* params_;
   const std::atomic<bool>* interrupted_;
-  std::vector<Entry> node_cache_ = std::vector<Entry>(kCacheSize);
-  std::vector<Entry> rel_cache_ = std::vector<Entry>(kCacheSize);
+  PropertyCache node_cache_;
+  PropertyCache rel_cache_;
+  const std::vector<Value>* scan_values_ = nullptr;  // see SetScanNode
+  TableId scan_table_ = 0;
+  uint64_t scan_offset_ = 0;
 };
 
 enum class BoundKind {
@@ -135,12 +168,20 @@ struct DataChunk {
   }
   // Appends row `r` of `from` (its first `from.columns.size()` slots).
   void AppendRowFrom(const DataChunk& from, size_t r);
+  // Appends `count` copies of row `r` of `from` (another chunk); with
+  // `slots`, only those columns (the others NULL).
+  void AppendCopiesFrom(const DataChunk& from, size_t r, size_t count, const std::vector<int>* slots = nullptr);
+  // Keeps the rows whose `keep` is true, in order.
+  void KeepRows(const std::vector<bool>& keep);
   // Appends a materialized row.
   void AppendRow(const Row& row);
   // Sets slot `slot` of the last row.
   void SetLast(size_t slot, Value v);
   Row GetRow(size_t r) const;
 };
+
+// The slots `e` reads.
+void CollectSlots(const BoundExpression& e, std::set<int>* out);
 
 // Evaluates `e` on row `row` of `chunk`.
 Result<Value> Evaluate(const BoundExpression& e, const DataChunk& chunk, size_t row, ExecContext* ctx);

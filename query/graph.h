@@ -68,6 +68,13 @@ class GraphStore {
                            const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) = 0;
   virtual Result<std::vector<GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
                                                     bool forward) = 0;
+  // Neighbours into *edges (replacing its contents), so that a caller
+  // walking many nodes reuses one buffer.
+  virtual Status NeighboursInto(const std::string& rel_table, uint64_t offset, bool forward,
+                                std::vector<GraphEdge>* edges) {
+    ASSIGN_OR_RETURN(*edges, Neighbours(rel_table, offset, forward));
+    return Status::OK();
+  }
   virtual Result<std::vector<Value>> GetRelProperties(const std::string& rel_table, uint64_t rel_id) = 0;
 };
 

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace ruzu {
 namespace query {
@@ -28,6 +31,21 @@ const std::string& TableName(ExecContext* ctx, TableId id) {
   return s == nullptr ? kUnknown : s->name;
 }
 
+// The node of `table` whose primary key equals `key`. A NULL key, or one of
+// another type that does not convert exactly, matches nothing.
+Result<std::optional<uint64_t>> LookupByKey(ExecContext* ctx, TableId table, Value key) {
+  if (key.is_null()) return std::optional<uint64_t>();
+  const TableSchema* schema = ctx->catalog().GetTable(table);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+  LogicalType pk_type = schema->properties[schema->primary_key].type;
+  if (key.type() != pk_type) {
+    Result<Value> cast = key.CastTo(pk_type);
+    if (!cast.ok()) return std::optional<uint64_t>();
+    key = std::move(*cast);
+  }
+  return ctx->txn()->LookupNode(schema->name, key);
+}
+
 void PlanLines(const Operator& op, bool profile, int depth, std::string* out) {
   out->append(std::string(depth * 2, ' '));
   out->append(op.Describe());
@@ -49,6 +67,21 @@ std::string PlanToString(const Operator& root, bool profile) {
   return out;
 }
 
+namespace {
+
+void Prune(Operator* op, const std::optional<std::set<int>>& needed) {
+  const std::optional<std::set<int>> below = op->NeedFromInput(needed);
+  for (const auto& c : op->children()) Prune(c.get(), below);
+}
+
+void AddReads(const BoundExpressionPtr& e, std::set<int>* slots) {
+  if (e) CollectSlots(*e, slots);
+}
+
+}  // namespace
+
+void PruneColumns(Operator* root) { Prune(root, std::nullopt); }
+
 Result<bool> Operator::Next(DataChunk* out, ExecContext* ctx) {
   RETURN_IF_ERROR(ctx->CheckInterrupted());
   out->Clear();
@@ -61,6 +94,14 @@ Result<bool> Operator::Next(DataChunk* out, ExecContext* ctx) {
 
 void Operator::Reset() {
   for (auto& c : children_) c->Reset();
+}
+
+std::unique_ptr<Operator> Operator::ReleaseDescendant(const Operator* target) {
+  for (auto& c : children_) {
+    if (c.get() == target) return std::move(c);
+    if (auto found = c->ReleaseDescendant(target)) return found;
+  }
+  return nullptr;
 }
 
 // ---------------------------------------------------------------- sources
@@ -109,6 +150,14 @@ void NodeScan::Reset() {
   input_done_ = false;
 }
 
+std::optional<std::set<int>> NodeScan::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
+  if (!needed_above) return std::nullopt;
+  std::set<int> needed = *needed_above;
+  AddReads(filter_, &needed);
+  needed.erase(slot_);
+  return needed;
+}
+
 Status NodeScan::Materialize(ExecContext* ctx) {
   materialized_ = true;
   for (TableId table : tables_) {
@@ -119,19 +168,20 @@ Status NodeScan::Materialize(ExecContext* ctx) {
     probe.EnsureWidth(slot_ + 1);
     Status error;
     RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
-      auto shared = std::make_shared<const std::vector<Value>>(values);
       Value id = Value::InternalId(table, offset);
       if (filter_) {
-        ctx->CacheNode(table, offset, shared);
+        // The filter reads `values` in place; only nodes that pass are kept.
+        ctx->SetScanNode(table, offset, &values);
         probe.columns[slot_][0] = id;
         Result<bool> keep = EvaluatePredicate(*filter_, probe, 0, ctx);
+        ctx->ClearScanNode();
         if (!keep.ok()) {
           error = keep.status();
           return false;
         }
         if (!*keep) return true;
       }
-      nodes_.emplace_back(id, std::move(shared));
+      nodes_.emplace_back(std::move(id), std::make_shared<const std::vector<Value>>(values));
       return true;
     }));
     RETURN_IF_ERROR(error);
@@ -180,23 +230,22 @@ std::string IndexLookup::Describe() const {
   return out;
 }
 
+std::optional<std::set<int>> IndexLookup::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
+  if (!needed_above) return std::nullopt;
+  std::set<int> needed = *needed_above;
+  AddReads(filter_, &needed);
+  needed.erase(slot_);
+  AddReads(key_, &needed);
+  return needed;
+}
+
 Result<bool> IndexLookup::DoNext(DataChunk* out, ExecContext* ctx) {
   DataChunk input;
   ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
   if (!more) return false;
-  const std::string& table = TableName(ctx, table_);
-  const TableSchema* schema = ctx->catalog().GetTable(table_);
   for (size_t r = 0; r < input.num_rows; r++) {
     ASSIGN_OR_RETURN(Value key, Evaluate(*key_, input, r, ctx));
-    if (key.is_null()) continue;
-    // A key of another type (or out of range) matches nothing.
-    LogicalType pk_type = schema->properties[schema->primary_key].type;
-    if (key.type() != pk_type) {
-      Result<Value> cast = key.CastTo(pk_type);
-      if (!cast.ok()) continue;
-      key = *cast;
-    }
-    ASSIGN_OR_RETURN(std::optional<uint64_t> offset, ctx->txn()->LookupNode(table, key));
+    ASSIGN_OR_RETURN(std::optional<uint64_t> offset, LookupByKey(ctx, table_, std::move(key)));
     if (!offset) continue;
     out->AppendRowFrom(input, r);
     out->SetLast(slot_, Value::InternalId(table_, *offset));
@@ -232,30 +281,73 @@ void Extend::Reset() {
   input_.Clear();
   input_row_ = 0;
   input_done_ = false;
-  pending_rels_.clear();
-  pending_nodes_.clear();
+  pending_.clear();
   pending_pos_ = 0;
   have_current_ = false;
 }
 
+std::optional<std::set<int>> Extend::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
+  if (!needed_above) {
+    copied_.reset();
+    return std::nullopt;
+  }
+  // Output rows need what is read above them and by the filters, minus what
+  // this operator binds itself.
+  std::set<int> copy = *needed_above;
+  AddReads(rel_filter_, &copy);
+  AddReads(node_filter_, &copy);
+  copy.erase(rel_slot_);
+  if (!to_bound_) copy.erase(to_slot_);
+  copied_ = std::vector<int>(copy.begin(), copy.end());
+  copy.insert(from_slot_);
+  if (to_bound_) copy.insert(to_slot_);
+  return copy;
+}
+
+Status Extend::FilterFrom(size_t first, DataChunk* out, ExecContext* ctx) {
+  keep_.assign(out->num_rows, true);
+  bool any_dropped = false;
+  for (size_t r = first; r < out->num_rows; r++) {
+    bool keep = true;
+    if (rel_filter_) {
+      ASSIGN_OR_RETURN(keep, EvaluatePredicate(*rel_filter_, *out, r, ctx));
+    }
+    if (keep && node_filter_) {
+      ASSIGN_OR_RETURN(keep, EvaluatePredicate(*node_filter_, *out, r, ctx));
+    }
+    keep_[r] = keep;
+    any_dropped |= !keep;
+  }
+  if (any_dropped) out->KeepRows(keep_);
+  return Status::OK();
+}
+
 Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
   while (out->num_rows < kChunkCapacity) {
-    if (pending_pos_ < pending_rels_.size()) {
-      out->AppendRowFrom(input_, input_row_);
-      out->SetLast(rel_slot_, pending_rels_[pending_pos_]);
-      if (!to_bound_) out->SetLast(to_slot_, pending_nodes_[pending_pos_]);
-      pending_pos_++;
-      bool keep = true;
-      if (rel_filter_) {
-        ASSIGN_OR_RETURN(keep, EvaluatePredicate(*rel_filter_, *out, out->num_rows - 1, ctx));
+    if (pending_pos_ < pending_.size()) {
+      // The input row once per edge, then each edge's bindings.
+      const size_t first = out->num_rows;
+      const size_t count = std::min(pending_.size() - pending_pos_, kChunkCapacity - first);
+      out->AppendCopiesFrom(input_, input_row_, count, copied_ ? &*copied_ : nullptr);
+      out->EnsureWidth(std::max(rel_slot_, to_slot_) + 1);
+      for (size_t k = 0; k < count; k++) {
+        const PendingEdge& p = pending_[pending_pos_ + k];
+        const ExtendStep& step = *p.step;
+        if (rel_slot_ >= 0) {
+          RelValue rel;
+          rel.table = step.rel_table;
+          rel.id = p.edge.rel_id;
+          rel.label = TableName(ctx, step.rel_table);
+          rel.src_table = step.forward ? step.from_table : step.to_table;
+          rel.src_offset = step.forward ? from_offset_ : p.edge.neighbour;
+          rel.dst_table = step.forward ? step.to_table : step.from_table;
+          rel.dst_offset = step.forward ? p.edge.neighbour : from_offset_;
+          out->columns[rel_slot_][first + k] = Value::Rel(std::move(rel));
+        }
+        if (!to_bound_) out->columns[to_slot_][first + k] = Value::InternalId(step.to_table, p.edge.neighbour);
       }
-      if (keep && node_filter_) {
-        ASSIGN_OR_RETURN(keep, EvaluatePredicate(*node_filter_, *out, out->num_rows - 1, ctx));
-      }
-      if (!keep) {
-        for (auto& c : out->columns) c.pop_back();
-        out->num_rows--;
-      }
+      pending_pos_ += count;
+      if (rel_filter_ || node_filter_) RETURN_IF_ERROR(FilterFrom(first, out, ctx));
       continue;
     }
     // Move to the next input row.
@@ -263,8 +355,7 @@ Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
       input_row_++;
       have_current_ = false;
     }
-    pending_rels_.clear();
-    pending_nodes_.clear();
+    pending_.clear();
     pending_pos_ = 0;
     if (input_row_ >= input_.num_rows) {
       if (input_done_) break;
@@ -276,42 +367,459 @@ Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
       }
     }
     have_current_ = true;
-    const Value from = static_cast<size_t>(from_slot_) < input_.columns.size()
-                           ? input_.columns[from_slot_][input_row_]
-                           : Value();
+    if (static_cast<size_t>(from_slot_) >= input_.columns.size()) continue;
+    const Value& from = input_.columns[from_slot_][input_row_];
     if (from.is_null()) continue;  // a NULL start (after OPTIONAL MATCH) has no edges
-    Value target;
+    const Value* target = nullptr;
     if (to_bound_) {
-      if (static_cast<size_t>(to_slot_) < input_.columns.size()) target = input_.columns[to_slot_][input_row_];
-      if (target.is_null()) continue;
+      if (static_cast<size_t>(to_slot_) < input_.columns.size()) target = &input_.columns[to_slot_][input_row_];
+      if (target == nullptr || target->is_null()) continue;
     }
+    from_offset_ = from.id_offset();
     for (const ExtendStep& step : steps_) {
       if (from.id_table() != step.from_table) continue;
-      const std::string& rel_name = TableName(ctx, step.rel_table);
-      ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, ctx->txn()->Neighbours(rel_name, from.id_offset(), step.forward));
-      for (const GraphEdge& e : edges) {
-        if (to_bound_ && (target.id_table() != step.to_table || target.id_offset() != e.neighbour)) continue;
-        RelValue rel;
-        rel.table = step.rel_table;
-        rel.id = e.rel_id;
-        rel.label = rel_name;
-        if (step.forward) {
-          rel.src_table = step.from_table;
-          rel.src_offset = from.id_offset();
-          rel.dst_table = step.to_table;
-          rel.dst_offset = e.neighbour;
-        } else {
-          rel.src_table = step.to_table;
-          rel.src_offset = e.neighbour;
-          rel.dst_table = step.from_table;
-          rel.dst_offset = from.id_offset();
-        }
-        pending_rels_.push_back(Value::Rel(std::move(rel)));
-        pending_nodes_.push_back(Value::InternalId(step.to_table, e.neighbour));
+      if (target != nullptr && target->id_table() != step.to_table) continue;
+      RETURN_IF_ERROR(ctx->txn()->NeighboursInto(TableName(ctx, step.rel_table), from_offset_, step.forward, &edges_));
+      for (const GraphEdge& e : edges_) {
+        if (target != nullptr && target->id_offset() != e.neighbour) continue;
+        pending_.push_back(PendingEdge{&step, e});
       }
     }
   }
   return out->num_rows > 0 || !input_done_;
+}
+
+// -------------------------------------------------------------- CountPaths
+
+// How many partial paths end at each node reached for one pattern node.
+class CountPaths::PathWeights {
+ public:
+  // The weight of a node that fails the pattern node's filter.
+  static constexpr uint64_t kRejected = ~uint64_t{0};
+  // Counts are returned as INT64.
+  static constexpr uint64_t kMaxCount = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+  struct Table {
+    TableId table = 0;
+    std::vector<uint64_t> offsets;  // nodes reached, in first-reached order
+    std::vector<uint64_t> weights;  // parallel to offsets
+    // offset -> position in `offsets`: a hash map while few nodes are
+    // reached (a point query stays cheap), then a dense array of
+    // position + 1 (0: not reached). Built on first use (a scan's start
+    // layer is only walked).
+    bool indexed = false;
+    std::unordered_map<uint64_t, uint32_t> sparse;
+    std::vector<uint32_t> dense;
+    bool is_dense = false;
+  };
+
+  Table* ForTable(TableId table) {
+    for (auto& t : tables_) {
+      if (t->table == table) return t.get();
+    }
+    tables_.push_back(std::make_unique<Table>());
+    tables_.back()->table = table;
+    return tables_.back().get();
+  }
+  const std::vector<std::unique_ptr<Table>>& tables() const { return tables_; }
+
+  // The weight of a node (0: not reached or rejected).
+  uint64_t Find(TableId table, uint64_t offset) {
+    for (auto& t : tables_) {
+      if (t->table != table) continue;
+      Index(t.get());
+      uint64_t position;
+      if (t->is_dense) {
+        if (offset >= t->dense.size() || t->dense[offset] == 0) return 0;
+        position = t->dense[offset] - 1;
+      } else {
+        auto it = t->sparse.find(offset);
+        if (it == t->sparse.end()) return 0;
+        position = it->second;
+      }
+      return t->weights[position] == kRejected ? 0 : t->weights[position];
+    }
+    return 0;
+  }
+
+  // The position of `offset` in `t`; a node not reached before is added
+  // with weight 0 and *created set.
+  static Result<size_t> Position(Table* t, uint64_t offset, bool* created) {
+    Index(t);
+    *created = false;
+    if (t->is_dense) {
+      if (offset < t->dense.size() && t->dense[offset] != 0) return t->dense[offset] - 1;
+    } else {
+      auto it = t->sparse.find(offset);
+      if (it != t->sparse.end()) return it->second;
+    }
+    if (t->offsets.size() >= std::numeric_limits<uint32_t>::max()) {
+      return OutOfMemory("too many nodes reached while counting paths");
+    }
+    size_t position = t->offsets.size();
+    t->offsets.push_back(offset);
+    t->weights.push_back(0);
+    *created = true;
+    if (t->is_dense) {
+      if (offset >= t->dense.size()) t->dense.resize(std::max<uint64_t>(offset + 1, t->dense.size() * 3 / 2), 0);
+      t->dense[offset] = static_cast<uint32_t>(position + 1);
+    } else if (t->offsets.size() <= kSparseLimit) {
+      t->sparse.emplace(offset, static_cast<uint32_t>(position));
+    } else {
+      MakeDense(t);
+    }
+    return position;
+  }
+
+ private:
+  static constexpr size_t kSparseLimit = 4096;
+
+  static void Index(Table* t) {
+    if (t->indexed) return;
+    t->indexed = true;
+    if (t->offsets.size() > kSparseLimit) {
+      MakeDense(t);
+      return;
+    }
+    for (size_t i = 0; i < t->offsets.size(); i++) t->sparse.emplace(t->offsets[i], static_cast<uint32_t>(i));
+  }
+  static void MakeDense(Table* t) {
+    uint64_t max_offset = *std::max_element(t->offsets.begin(), t->offsets.end());
+    t->dense.assign(max_offset + 1, 0);
+    for (size_t i = 0; i < t->offsets.size(); i++) t->dense[t->offsets[i]] = static_cast<uint32_t>(i + 1);
+    t->sparse = {};
+    t->is_dense = true;
+  }
+
+  std::vector<std::unique_ptr<Table>> tables_;  // pointers stay valid as tables are added
+};
+
+namespace {
+
+Status CountOverflow() { return RuntimeError("integer overflow in count"); }
+
+// a * b, or an error beyond INT64.
+Result<uint64_t> MultiplyCounts(uint64_t a, uint64_t b) {
+  uint64_t product;
+  if (__builtin_mul_overflow(a, b, &product) || product > static_cast<uint64_t>(INT64_MAX)) return CountOverflow();
+  return product;
+}
+
+std::string DescribeChains(const std::vector<CountPaths::Chain>& chains) {
+  std::string out;
+  for (const CountPaths::Chain& chain : chains) {
+    out += out.empty() ? "" : "; ";
+    out += "(" + chain.nodes[0].name + ")";
+    std::string filters;
+    auto add_filter = [&](const BoundExpressionPtr& f) {
+      if (f) filters += (filters.empty() ? "" : " AND ") + f->ToString();
+    };
+    add_filter(chain.nodes[0].filter);
+    for (size_t h = 0; h < chain.hops.size(); h++) {
+      out += chain.hops[h].text + "(" + chain.nodes[h + 1].name + ")";
+      add_filter(chain.hops[h].rel_filter);
+      add_filter(chain.nodes[h + 1].filter);
+    }
+    out += chain.key ? " start=IndexLookup " + chain.nodes[0].name + " key=" + chain.key->ToString()
+                     : " start=NodeScan " + chain.nodes[0].name;
+    if (!filters.empty()) out += " filter=" + filters;
+  }
+  return out;
+}
+
+}  // namespace
+
+CountPaths::CountPaths(OperatorPtr input, std::vector<Chain> chains, std::vector<Chain> focus_arms, int focus_slot,
+                       std::vector<AggregateSpec> aggregates)
+    : chains_(std::move(chains)),
+      focus_arms_(std::move(focus_arms)),
+      focus_slot_(focus_slot),
+      aggregates_(std::move(aggregates)) {
+  children_.push_back(std::move(input));
+}
+
+CountPaths::~CountPaths() = default;
+
+std::string CountPaths::Describe() const {
+  std::string out = "CountPaths";
+  if (!chains_.empty()) out += " " + DescribeChains(chains_);
+  if (!focus_arms_.empty()) {
+    out += (chains_.empty() ? " " : "; ") + std::string("through ") + focus_arms_[0].nodes.back().name + ": " +
+           DescribeChains(focus_arms_) + " aggregates=[";
+    for (size_t i = 0; i < aggregates_.size(); i++) {
+      const AggregateSpec& a = aggregates_[i];
+      out += (i ? ", " : "") + a.function + "(" + (a.distinct ? "DISTINCT " : "") +
+             (a.argument ? a.argument->ToString() : "*") + ")";
+    }
+    out += "]";
+  }
+  return out;
+}
+
+void CountPaths::Reset() {
+  Operator::Reset();
+  done_ = false;
+}
+
+Status CountPaths::Propagate(const Chain& chain, ExecContext* ctx, PathWeights* layer,
+                             std::optional<uint64_t>* total) {
+  // A one-row chunk in which a filter finds the node or relationship it reads.
+  int width = 0;
+  for (const PathNode& n : chain.nodes) width = std::max(width, n.slot + 1);
+  for (const Hop& h : chain.hops) width = std::max(width, h.rel_slot + 1);
+  DataChunk probe;
+  probe.num_rows = 1;
+  probe.EnsureWidth(width);
+  auto passes = [&](const BoundExpression& filter, int slot, Value bound) -> Result<bool> {
+    probe.columns[slot][0] = std::move(bound);
+    return EvaluatePredicate(filter, probe, 0, ctx);
+  };
+
+  // The start: every path so far is one node long.
+  const PathNode& first = chain.nodes[0];
+  if (chain.key) {
+    const TableId table = first.tables[0];
+    ASSIGN_OR_RETURN(Value key, Evaluate(*chain.key, probe, 0, ctx));
+    ASSIGN_OR_RETURN(std::optional<uint64_t> offset, LookupByKey(ctx, table, std::move(key)));
+    if (!offset) return Status::OK();
+    if (first.filter) {
+      ASSIGN_OR_RETURN(bool keep, passes(*first.filter, first.slot, Value::InternalId(table, *offset)));
+      if (!keep) return Status::OK();
+    }
+    PathWeights::Table* t = layer->ForTable(table);
+    t->offsets.push_back(*offset);
+    t->weights.push_back(1);
+  } else {
+    for (TableId table : first.tables) {
+      PathWeights::Table* t = layer->ForTable(table);
+      Status error;
+      RETURN_IF_ERROR(
+          ctx->txn()->ScanNodes(TableName(ctx, table), [&](uint64_t offset, const std::vector<Value>& values) {
+            if (first.filter) {
+              ctx->SetScanNode(table, offset, &values);
+              Result<bool> keep = passes(*first.filter, first.slot, Value::InternalId(table, offset));
+              ctx->ClearScanNode();
+              if (!keep.ok()) {
+                error = keep.status();
+                return false;
+              }
+              if (!*keep) return true;
+            }
+            t->offsets.push_back(offset);
+            t->weights.push_back(1);
+            return true;
+          }));
+      RETURN_IF_ERROR(error);
+    }
+  }
+
+  // Each hop: the paths ending at a node are the sum, over the edges
+  // reaching it, of the paths ending at the edge's other end.
+  uint64_t expanded = 0;
+  std::vector<GraphEdge> edges;
+  for (size_t h = 0; h < chain.hops.size(); h++) {
+    const Hop& hop = chain.hops[h];
+    const PathNode& to = chain.nodes[h + 1];
+    // The last hop of a count: which node each path reaches does not matter.
+    const bool count_only = total != nullptr && h + 1 == chain.hops.size() && !to.filter;
+    uint64_t paths_reached = 0;
+    PathWeights next;
+    for (const auto& from : layer->tables()) {
+      for (const ExtendStep& step : hop.steps) {
+        if (step.from_table != from->table) continue;
+        const std::string& rel_name = TableName(ctx, step.rel_table);
+        PathWeights::Table* reached = next.ForTable(step.to_table);
+        for (size_t i = 0; i < from->offsets.size(); i++) {
+          const uint64_t weight = from->weights[i];
+          if (weight == PathWeights::kRejected) continue;
+          if ((++expanded & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
+          const uint64_t offset = from->offsets[i];
+          RETURN_IF_ERROR(ctx->txn()->NeighboursInto(rel_name, offset, step.forward, &edges));
+          if (count_only && !hop.rel_filter) {
+            ASSIGN_OR_RETURN(uint64_t paths, MultiplyCounts(weight, edges.size()));
+            if (__builtin_add_overflow(paths_reached, paths, &paths_reached) ||
+                paths_reached > PathWeights::kMaxCount) {
+              return CountOverflow();
+            }
+            continue;
+          }
+          for (const GraphEdge& e : edges) {
+            if (hop.rel_filter) {
+              RelValue rel;
+              rel.table = step.rel_table;
+              rel.id = e.rel_id;
+              rel.label = rel_name;
+              rel.src_table = step.forward ? step.from_table : step.to_table;
+              rel.src_offset = step.forward ? offset : e.neighbour;
+              rel.dst_table = step.forward ? step.to_table : step.from_table;
+              rel.dst_offset = step.forward ? e.neighbour : offset;
+              ASSIGN_OR_RETURN(bool keep, passes(*hop.rel_filter, hop.rel_slot, Value::Rel(std::move(rel))));
+              if (!keep) continue;
+            }
+            if (count_only) {
+              if (__builtin_add_overflow(paths_reached, weight, &paths_reached) ||
+                  paths_reached > PathWeights::kMaxCount) {
+                return CountOverflow();
+              }
+              continue;
+            }
+            bool created;
+            ASSIGN_OR_RETURN(size_t position, PathWeights::Position(reached, e.neighbour, &created));
+            if (created && to.filter) {
+              ASSIGN_OR_RETURN(bool keep, passes(*to.filter, to.slot, Value::InternalId(step.to_table, e.neighbour)));
+              if (!keep) {
+                reached->weights[position] = PathWeights::kRejected;
+                continue;
+              }
+            }
+            uint64_t& paths = reached->weights[position];
+            if (paths == PathWeights::kRejected) continue;
+            if (__builtin_add_overflow(paths, weight, &paths) || paths > PathWeights::kMaxCount) {
+              return CountOverflow();
+            }
+          }
+        }
+      }
+    }
+    if (count_only) {
+      *total = paths_reached;
+      return Status::OK();
+    }
+    *layer = std::move(next);
+  }
+  return Status::OK();
+}
+
+Result<uint64_t> CountPaths::CountChain(const Chain& chain, ExecContext* ctx) {
+  PathWeights layer;
+  std::optional<uint64_t> counted;
+  RETURN_IF_ERROR(Propagate(chain, ctx, &layer, &counted));
+  if (counted) return *counted;
+  uint64_t total = 0;
+  for (const auto& t : layer.tables()) {
+    for (uint64_t weight : t->weights) {
+      if (weight == PathWeights::kRejected) continue;
+      if (__builtin_add_overflow(total, weight, &total) || total > PathWeights::kMaxCount) return CountOverflow();
+    }
+  }
+  return total;
+}
+
+Result<std::vector<Value>> CountPaths::AggregateFocus(uint64_t multiplier, ExecContext* ctx) {
+  struct State {
+    uint64_t count = 0;  // rows with a non-NULL value (all rows for count(*))
+    __int128 sum = 0;
+    Value value;  // min / max
+    bool has_value = false;
+    std::unique_ptr<std::unordered_set<Row, RowHash, RowEqual>> seen;  // DISTINCT
+  };
+  std::vector<State> states(aggregates_.size());
+  if (multiplier > 0) {
+    std::vector<PathWeights> arms(focus_arms_.size());
+    for (size_t a = 0; a < focus_arms_.size(); a++) {
+      RETURN_IF_ERROR(Propagate(focus_arms_[a], ctx, &arms[a], nullptr));
+    }
+    DataChunk probe;
+    probe.num_rows = 1;
+    probe.EnsureWidth(focus_slot_ + 1);
+    for (const auto& t : arms[0].tables()) {
+      for (size_t i = 0; i < t->offsets.size(); i++) {
+        if (t->weights[i] == PathWeights::kRejected) continue;
+        ASSIGN_OR_RETURN(uint64_t rows, MultiplyCounts(t->weights[i], multiplier));
+        for (size_t a = 1; a < arms.size() && rows > 0; a++) {
+          ASSIGN_OR_RETURN(rows, MultiplyCounts(rows, arms[a].Find(t->table, t->offsets[i])));
+        }
+        if (rows == 0) continue;
+        probe.columns[focus_slot_][0] = Value::InternalId(t->table, t->offsets[i]);
+        for (size_t g = 0; g < aggregates_.size(); g++) {
+          const AggregateSpec& spec = aggregates_[g];
+          State& s = states[g];
+          if (!spec.argument) {
+            if (__builtin_add_overflow(s.count, rows, &s.count) || s.count > PathWeights::kMaxCount) {
+              return CountOverflow();
+            }
+            continue;
+          }
+          ASSIGN_OR_RETURN(Value v, Evaluate(*spec.argument, probe, 0, ctx));
+          if (v.is_null()) continue;
+          if (spec.distinct) {
+            if (!s.seen) s.seen = std::make_unique<std::unordered_set<Row, RowHash, RowEqual>>();
+            if (!s.seen->insert(Row{v}).second) continue;
+          }
+          const std::string& f = spec.function;
+          const uint64_t weight = spec.distinct ? 1 : rows;  // DISTINCT sees each value once
+          if (__builtin_add_overflow(s.count, weight, &s.count) || s.count > PathWeights::kMaxCount) {
+            return CountOverflow();
+          }
+          if (f == "sum" || f == "avg") {
+            if (!IsIntegerType(v.type())) {
+              return RuntimeError(f + " of a " + std::string(LogicalTypeName(v.type())) + " value");
+            }
+            __int128 term;
+            if (__builtin_mul_overflow(static_cast<__int128>(v.int_value()), static_cast<__int128>(weight), &term) ||
+                __builtin_add_overflow(s.sum, term, &s.sum)) {
+              return RuntimeError("integer overflow in sum");
+            }
+            s.has_value = true;
+          } else if (f == "min" || f == "max") {
+            if (!s.has_value) {
+              s.value = std::move(v);
+              s.has_value = true;
+            } else {
+              int c = CompareValues(v, s.value);
+              if ((f == "min" && c < 0) || (f == "max" && c > 0)) s.value = std::move(v);
+            }
+          }
+        }
+      }
+    }
+  }
+  std::vector<Value> out;
+  for (size_t g = 0; g < aggregates_.size(); g++) {
+    const AggregateSpec& spec = aggregates_[g];
+    const State& s = states[g];
+    const std::string& f = spec.function;
+    if (f == "count") {
+      out.push_back(Value::Int64(static_cast<int64_t>(s.count)));
+    } else if (!s.has_value) {
+      out.push_back(Value::Null(spec.type));
+    } else if (f == "sum") {
+      if (s.sum > INT64_MAX || s.sum < INT64_MIN) return RuntimeError("integer overflow in sum");
+      out.push_back(Value::Int64(static_cast<int64_t>(s.sum)));
+    } else if (f == "avg") {
+      out.push_back(Value::Double(static_cast<double>(s.sum) / static_cast<double>(s.count)));
+    } else {
+      out.push_back(s.value);
+    }
+  }
+  return out;
+}
+
+Result<bool> CountPaths::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (done_) return false;
+  done_ = true;
+  // The pattern does not depend on the input row, so every input row has
+  // the same matches; like the row-by-row plan, the pattern is not read when
+  // there are no input rows or an earlier chain has no paths.
+  uint64_t rows = 0;
+  DataChunk input;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+    if (!more) break;
+    rows += input.num_rows;
+  }
+  for (size_t c = 0; c < chains_.size() && rows > 0; c++) {
+    ASSIGN_OR_RETURN(uint64_t paths, CountChain(chains_[c], ctx));
+    ASSIGN_OR_RETURN(rows, MultiplyCounts(rows, paths));
+  }
+  std::vector<Value> values;
+  if (focus_arms_.empty()) {
+    for (size_t i = 0; i < aggregates_.size(); i++) values.push_back(Value::Int64(static_cast<int64_t>(rows)));
+  } else {
+    ASSIGN_OR_RETURN(values, AggregateFocus(rows, ctx));
+  }
+  out->AppendRow(values);
+  return true;
 }
 
 // --------------------------------------------------------- VarLengthExtend
@@ -392,6 +900,13 @@ Filter::Filter(OperatorPtr input, BoundExpressionPtr predicate) : predicate_(std
   children_.push_back(std::move(input));
 }
 
+std::optional<std::set<int>> Filter::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
+  if (!needed_above) return std::nullopt;
+  std::set<int> needed = *needed_above;
+  AddReads(predicate_, &needed);
+  return needed;
+}
+
 Result<bool> Filter::DoNext(DataChunk* out, ExecContext* ctx) {
   DataChunk input;
   ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
@@ -408,6 +923,12 @@ Result<bool> Filter::DoNext(DataChunk* out, ExecContext* ctx) {
 Projection::Projection(OperatorPtr input, std::vector<BoundExpressionPtr> expressions)
     : expressions_(std::move(expressions)) {
   children_.push_back(std::move(input));
+}
+
+std::optional<std::set<int>> Projection::NeedFromInput(const std::optional<std::set<int>>&) {
+  std::set<int> needed;
+  for (const auto& e : expressions_) AddReads(e, &needed);
+  return needed;
 }
 
 std::string Projection::Describe() const {
@@ -437,6 +958,13 @@ HashAggregate::HashAggregate(OperatorPtr input, std::vector<BoundExpressionPtr> 
                              std::vector<AggregateSpec> aggregates)
     : keys_(std::move(keys)), aggregates_(std::move(aggregates)) {
   children_.push_back(std::move(input));
+}
+
+std::optional<std::set<int>> HashAggregate::NeedFromInput(const std::optional<std::set<int>>&) {
+  std::set<int> needed;
+  for (const auto& k : keys_) AddReads(k, &needed);
+  for (const AggregateSpec& a : aggregates_) AddReads(a.argument, &needed);
+  return needed;
 }
 
 std::string HashAggregate::Describe() const {
@@ -511,18 +1039,43 @@ Status HashAggregate::Consume(ExecContext* ctx) {
   std::unordered_map<Row, size_t, RowHash, RowEqual> groups;
   std::vector<Row> keys;
   std::vector<std::vector<State>> states;
+  // Without keys there is one group and count(*) just adds up batch sizes.
+  if (keys_.empty()) {
+    keys.emplace_back();
+    states.emplace_back(aggregates_.size());
+  }
   DataChunk input;
+  Row key;
   while (true) {
     ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
     if (!more) break;
+    if (keys_.empty()) {
+      std::vector<State>& st = states[0];
+      for (size_t a = 0; a < aggregates_.size(); a++) {
+        const AggregateSpec& spec = aggregates_[a];
+        if (!spec.argument && !spec.distinct && spec.function == "count") {
+          st[a].count += static_cast<int64_t>(input.num_rows);
+          continue;
+        }
+        for (size_t r = 0; r < input.num_rows; r++) {
+          Value v;
+          if (spec.argument) {
+            ASSIGN_OR_RETURN(v, Evaluate(*spec.argument, input, r, ctx));
+          }
+          RETURN_IF_ERROR(Update(&st[a], spec, v));
+        }
+      }
+      continue;
+    }
     for (size_t r = 0; r < input.num_rows; r++) {
-      Row key;
+      key.clear();
       for (const auto& k : keys_) {
         ASSIGN_OR_RETURN(Value v, Evaluate(*k, input, r, ctx));
         key.push_back(std::move(v));
       }
-      auto [it, inserted] = groups.emplace(key, keys.size());
-      if (inserted) {
+      auto it = groups.find(key);
+      if (it == groups.end()) {
+        it = groups.emplace(key, keys.size()).first;
         keys.push_back(key);
         states.emplace_back(aggregates_.size());
       }
@@ -535,10 +1088,6 @@ Status HashAggregate::Consume(ExecContext* ctx) {
         RETURN_IF_ERROR(Update(&st[a], aggregates_[a], v));
       }
     }
-  }
-  if (keys_.empty() && keys.empty()) {
-    keys.emplace_back();
-    states.emplace_back(aggregates_.size());
   }
   for (size_t g = 0; g < keys.size(); g++) {
     Row row = keys[g];

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -43,6 +45,18 @@ class Operator {
   uint64_t rows_out() const { return rows_out_; }
   double elapsed_ms() const { return elapsed_ns_ / 1e6; }
 
+  // Detaches `target` from the subtree below this operator and returns it
+  // (null when it is not there), for the planner's rewrites.
+  std::unique_ptr<Operator> ReleaseDescendant(const Operator* target);
+
+  // Column pruning (see PruneColumns): given the slots that the operators
+  // above read from this one's rows (nullopt: all of them), the slots it
+  // needs from its input rows; nullopt (the default) means all. An operator
+  // may stop filling slots nobody reads.
+  virtual std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) {
+    return std::nullopt;
+  }
+
  protected:
   virtual Result<bool> DoNext(DataChunk* out, ExecContext* ctx) = 0;
   Operator* child(size_t i = 0) const { return children_[i].get(); }
@@ -59,6 +73,10 @@ using OperatorPtr = std::unique_ptr<Operator>;
 // EXPLAIN text: one operator per line, children indented; with `profile`,
 // rows and time per operator.
 std::string PlanToString(const Operator& root, bool profile);
+
+// Tells every operator of the plan which slots are read above it, so that
+// Extend copies only those of its input rows.
+void PruneColumns(Operator* root);
 
 // Emits one empty row.
 class SingleRow : public Operator {
@@ -114,6 +132,8 @@ class NodeScan : public Operator {
   std::string Describe() const override;
   void Reset() override;
 
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
+
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
@@ -139,6 +159,8 @@ class IndexLookup : public Operator {
               BoundExpressionPtr filter);
   std::string Describe() const override;
 
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
+
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
@@ -150,6 +172,15 @@ class IndexLookup : public Operator {
   BoundExpressionPtr filter_;
 };
 
+// One aggregate: function name (count/sum/avg/min/max/collect), argument
+// (null for count(*)), DISTINCT.
+struct AggregateSpec {
+  std::string function;
+  BoundExpressionPtr argument;
+  bool distinct = false;
+  LogicalType type = LogicalType::kAny;
+};
+
 // One way to follow a relationship table from a bound node.
 struct ExtendStep {
   TableId rel_table = 0;
@@ -159,9 +190,10 @@ struct ExtendStep {
 };
 
 // For each input row, the relationships of the node in `from_slot` (along
-// `steps`) whose far end is in an allowed table: binds `rel_slot` and
-// `to_slot`, or, when `to_bound`, keeps only edges reaching the node already
-// in `to_slot`. `rel_filter` / `node_filter` read the new bindings.
+// `steps`) whose far end is in an allowed table: binds `rel_slot` (unless it
+// is -1: an anonymous relationship nothing reads) and `to_slot`, or, when
+// `to_bound`, keeps only edges reaching the node already in `to_slot`.
+// `rel_filter` / `node_filter` read the new bindings.
 class Extend : public Operator {
  public:
   Extend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
@@ -170,10 +202,19 @@ class Extend : public Operator {
   std::string Describe() const override { return description_; }
   void Reset() override;
 
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
+
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
  private:
+  struct PendingEdge {
+    const ExtendStep* step;
+    GraphEdge edge;
+  };
+  // Drops the rows from `first` on that fail the filters.
+  Status FilterFrom(size_t first, DataChunk* out, ExecContext* ctx);
+
   std::string description_;
   int from_slot_, rel_slot_, to_slot_;
   bool to_bound_;
@@ -182,11 +223,86 @@ class Extend : public Operator {
   DataChunk input_;
   size_t input_row_ = 0;
   bool input_done_ = false;
-  // Pending edges of the current input row.
-  std::vector<Value> pending_rels_;
-  std::vector<Value> pending_nodes_;
+  // The edges of the current input row (from the node at `from_offset_`)
+  // still to emit; buffers reused from row to row.
+  uint64_t from_offset_ = 0;
+  std::vector<PendingEdge> pending_;
   size_t pending_pos_ = 0;
   bool have_current_ = false;
+  std::vector<GraphEdge> edges_;
+  std::vector<bool> keep_;
+  // The input slots copied into output rows (nullopt: all); see NeedFromInput.
+  std::optional<std::vector<int>> copied_;
+};
+
+// Aggregates over the rows of a MATCH without producing them (the planner's
+// factorized count). The pattern is one or more chains of nodes joined by
+// single-hop relationships; a chain is counted by carrying, hop by hop, the
+// number of partial paths that end at each node, so a node reached by many
+// paths is expanded once. Node and relationship filters read one variable
+// each and are evaluated once per node (per edge for relationships).
+//
+// Every input row has the same matches. `chains` count as wholes: the number
+// of rows is the number of input rows times the product of their counts.
+// Aggregates with an argument read one pattern node, the focus (in
+// `focus_slot`): every one of `focus_arms` ends there, and the rows through
+// a focus node are the product of its counts in every arm times that number.
+// count(*) needs no arms. Output: one row, one column per aggregate, equal to
+// what HashAggregate computes from the rows (integer sums exactly; overflow
+// is an error only when the total overflows).
+class CountPaths : public Operator {
+ public:
+  struct PathNode {
+    std::string name;
+    int slot = 0;  // where `filter` reads the node
+    std::vector<TableId> tables;
+    BoundExpressionPtr filter;  // may be null
+  };
+  // From nodes[i] to nodes[i + 1].
+  struct Hop {
+    std::string text;  // "-[k]->" as seen from nodes[i], for EXPLAIN
+    int rel_slot = 0;
+    std::vector<ExtendStep> steps;
+    BoundExpressionPtr rel_filter;  // may be null
+  };
+  // Counting starts at nodes[0]: every node of its tables that passes its
+  // filter, or, with `key`, the node of its one table with that primary key.
+  struct Chain {
+    std::vector<PathNode> nodes;
+    std::vector<Hop> hops;
+    BoundExpressionPtr key;
+  };
+
+  // `aggregates` without an argument are count(*); the others are
+  // count/sum/avg of integers/min/max of an expression of the focus node.
+  CountPaths(OperatorPtr input, std::vector<Chain> chains, std::vector<Chain> focus_arms, int focus_slot,
+             std::vector<AggregateSpec> aggregates);
+  ~CountPaths() override;
+  std::string Describe() const override;
+  void Reset() override;
+
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>&) override {
+    return std::set<int>();  // only the number of input rows
+  }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  class PathWeights;
+  // The partial paths of `chain` that end at each node of its last pattern
+  // node. With `total`, when the last node has no filter, only their number,
+  // in *total (the last hop then just adds up edges).
+  Status Propagate(const Chain& chain, ExecContext* ctx, PathWeights* layer, std::optional<uint64_t>* total);
+  Result<uint64_t> CountChain(const Chain& chain, ExecContext* ctx);
+  // The aggregates over the focus nodes, each of `multiplier` times its paths.
+  Result<std::vector<Value>> AggregateFocus(uint64_t multiplier, ExecContext* ctx);
+
+  std::vector<Chain> chains_;
+  std::vector<Chain> focus_arms_;
+  int focus_slot_;
+  std::vector<AggregateSpec> aggregates_;
+  bool done_ = false;
 };
 
 // Variable-length extend (`-[:R*min..max]->`): every walk of min..max hops
@@ -223,6 +339,8 @@ class Filter : public Operator {
   Filter(OperatorPtr input, BoundExpressionPtr predicate);
   std::string Describe() const override { return "Filter " + predicate_->ToString(); }
 
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
+
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
@@ -236,20 +354,13 @@ class Projection : public Operator {
   Projection(OperatorPtr input, std::vector<BoundExpressionPtr> expressions);
   std::string Describe() const override;
 
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
+
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
  private:
   std::vector<BoundExpressionPtr> expressions_;
-};
-
-// One aggregate: function name (count/sum/avg/min/max/collect), argument
-// (null for count(*)), DISTINCT.
-struct AggregateSpec {
-  std::string function;
-  BoundExpressionPtr argument;
-  bool distinct = false;
-  LogicalType type = LogicalType::kAny;
 };
 
 // Groups by `keys`; output columns = keys then aggregates.
@@ -258,6 +369,8 @@ class HashAggregate : public Operator {
   HashAggregate(OperatorPtr input, std::vector<BoundExpressionPtr> keys, std::vector<AggregateSpec> aggregates);
   std::string Describe() const override;
   void Reset() override;
+
+  std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
 
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;

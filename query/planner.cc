@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 
 namespace ruzu {
@@ -199,11 +200,102 @@ struct Conjunct {
   std::set<std::string> vars;
 };
 
+// A node of a MATCH pattern while it is planned.
+struct PNode {
+  std::string name;
+  SourcePosition pos;
+  bool bound_before = false;
+  bool bound = false;
+  std::vector<TableId> tables;
+  bool labelled = false;
+};
+
+// A relationship of a MATCH pattern while it is planned.
+struct PRel {
+  std::string name;
+  const RelPattern* pattern;
+  int left, right;  // indexes into nodes (pattern order)
+  std::vector<TableId> tables;
+  bool planned = false;
+};
+
+// If `e` is `n.key = value` for the node in `slot` whose primary key is
+// `key`, with a constant or parameter value: that value.
+const BoundExpression* PrimaryKeyValue(const BoundExpression& e, int slot, const std::string& key) {
+  if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) return nullptr;
+  for (int side = 0; side < 2; side++) {
+    const BoundExpression& p = *e.children[side];
+    const BoundExpression& other = *e.children[1 - side];
+    if (p.kind != BoundKind::kProperty || ToLowerAscii(p.name) != ToLowerAscii(key)) continue;
+    const BoundExpression& owner = Unwrapped(*p.children[0]);
+    if (owner.kind != BoundKind::kSlot || owner.slot != slot) continue;
+    if (other.kind != BoundKind::kConstant && other.kind != BoundKind::kParameter) continue;
+    return &other;
+  }
+  return nullptr;
+}
+
+// A MATCH pattern that CountPaths can count: paths of nodes joined by
+// single hops, each predicate on one node or one relationship.
+struct SketchNode {
+  std::string name;
+  int slot = 0;
+  std::vector<TableId> tables;
+  std::vector<BoundExpressionPtr> filters;
+  // A primary-key equality among `filters` (its index) and its value.
+  int key_filter = -1;
+  BoundExpressionPtr key;
+};
+struct SketchHop {
+  int rel_slot = 0;
+  // [0]: from nodes[k] to nodes[k + 1]; [1]: back.
+  std::vector<ExtendStep> steps[2];
+  std::string text[2];
+  std::vector<BoundExpressionPtr> filters;
+};
+struct SketchPath {
+  std::vector<SketchNode> nodes;
+  std::vector<SketchHop> hops;  // hops[k] joins nodes[k] and nodes[k + 1]
+};
+
+// The chain of `path` from node `from` to node `to` (either way), started at
+// its primary-key lookup when `use_key`. `to_filter` false leaves out the
+// last node's predicates (another arm applies them).
+CountPaths::Chain MakeChain(const SketchPath& path, int from, int to, bool use_key, bool to_filter) {
+  CountPaths::Chain chain;
+  const int step = to >= from ? 1 : -1;
+  for (int k = from;; k += step) {
+    const SketchNode& sn = path.nodes[k];
+    CountPaths::PathNode node;
+    node.name = sn.name;
+    node.slot = sn.slot;
+    node.tables = sn.tables;
+    if (k == from || k != to || to_filter) {
+      for (size_t f = 0; f < sn.filters.size(); f++) {
+        if (use_key && k == from && static_cast<int>(f) == sn.key_filter) continue;
+        node.filter = MakeAnd(std::move(node.filter), sn.filters[f]->Clone());
+      }
+    }
+    chain.nodes.push_back(std::move(node));
+    if (k == to) break;
+    const SketchHop& sh = path.hops[step > 0 ? k : k - 1];
+    const int way = step > 0 ? 0 : 1;
+    CountPaths::Hop hop;
+    hop.text = sh.text[way];
+    hop.rel_slot = sh.rel_slot;
+    hop.steps = sh.steps[way];
+    for (const auto& f : sh.filters) hop.rel_filter = MakeAnd(std::move(hop.rel_filter), f->Clone());
+    chain.hops.push_back(std::move(hop));
+  }
+  if (use_key) chain.key = path.nodes[from].key->Clone();
+  return chain;
+}
+
 class Planner {
  public:
   Planner(std::string_view text, const Catalog& catalog, const std::map<std::string, Value>& params,
-          GraphStore* store, bool* wrote)
-      : text_(text), catalog_(catalog), params_(params), store_(store), wrote_(wrote) {}
+          GraphStore* store, bool* wrote, const PlanOptions& options)
+      : text_(text), catalog_(catalog), params_(params), store_(store), wrote_(wrote), options_(options) {}
 
   Result<PlannedQuery> Plan(const QueryStatement& q);
 
@@ -217,6 +309,30 @@ class Planner {
   Status PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope);
   Status PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                       OperatorPtr* plan, Scope* scope);
+  // The steps that follow `r` from its end `from` to the other end.
+  std::vector<ExtendStep> ExtendSteps(const std::vector<PNode>& nodes, const PRel& r, int from) const;
+  // The pattern as paths for CountPaths when its rows can be counted
+  // without producing them: every connected part is a path of single hops
+  // (no cycle, no variable-length relationship, no node bound before) and
+  // every predicate still to place reads exactly one of its variables.
+  std::optional<std::vector<SketchPath>> CountablePaths(const std::vector<PNode>& nodes,
+                                                        const std::vector<PRel>& rels,
+                                                        const std::vector<Conjunct>& conjuncts,
+                                                        const std::vector<int>& node_slots,
+                                                        const std::vector<int>& rel_slots) const;
+  // The chains CountPaths counts for `paths`; with `focus_slot` >= 0, the
+  // arms that end at that node. Nullopt when the focus node cannot be
+  // reached that way (it lies between a primary-key lookup and an end).
+  struct CountChains {
+    std::vector<CountPaths::Chain> chains, arms;
+  };
+  std::optional<CountChains> PlanCountChains(const std::vector<SketchPath>& paths, int focus_slot) const;
+  // Replaces `*plan` (the operators of the last MATCH) by CountPaths when
+  // there are no `keys` and every aggregate is count(*) / count(v) of a
+  // pattern variable or an aggregate CountPaths can weight, all reading the
+  // same pattern node; then moves `aggregates` into it.
+  bool FactorizeCount(const std::vector<BoundExpressionPtr>& keys, std::vector<AggregateSpec>* aggregates,
+                      OperatorPtr* plan);
   Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
   Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
   Status PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope);
@@ -243,8 +359,19 @@ class Planner {
   const std::map<std::string, Value>& params_;
   GraphStore* store_;
   bool* wrote_;
+  const PlanOptions options_;
   int anon_counter_ = 0;
   bool writes_ = false;
+  // The last non-optional MATCH, while its count could still be factorized.
+  struct CountablePattern {
+    const Operator* input = nullptr;   // what the pattern's operators were stacked on
+    const Operator* output = nullptr;  // the topmost of them
+    std::vector<SketchPath> paths;
+    std::set<int> node_slots, rel_slots;  // of the pattern's variables
+  };
+  std::optional<CountablePattern> countable_;
+  // Whether the clause after the one being planned aggregates.
+  bool next_aggregates_ = false;
 };
 
 // -------------------------------------------------------------- binding
@@ -648,6 +775,7 @@ Status Planner::PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope)
   OperatorPtr inner = std::move(argument);
   Scope before = *scope;
   RETURN_IF_ERROR(PlanPatterns(patterns, m.where.get(), &inner, scope));
+  countable_.reset();  // its rows are not the MATCH's alone
   std::vector<int> new_slots;
   for (const auto& [name, v] : scope->vars) {
     if (!before.Find(name)) new_slots.push_back(v.slot);
@@ -658,22 +786,6 @@ Status Planner::PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope)
 
 Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                              OperatorPtr* plan, Scope* scope) {
-  // Nodes and relationships of the patterns.
-  struct PNode {
-    std::string name;
-    SourcePosition pos;
-    bool bound_before = false;
-    bool bound = false;
-    std::vector<TableId> tables;
-    bool labelled = false;
-  };
-  struct PRel {
-    std::string name;
-    const RelPattern* pattern;
-    int left, right;  // indexes into nodes (pattern order)
-    std::vector<TableId> tables;
-    bool planned = false;
-  };
   std::vector<PNode> nodes;
   std::vector<PRel> rels;
   std::map<std::string, int> node_index;
@@ -939,6 +1051,17 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     return out;
   };
   if (auto pre = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(pre));
+  // Decided before the conjuncts are placed (which consumes them).
+  std::optional<CountablePattern> countable;
+  if (options_.factorize_counts && next_aggregates_) {
+    if (auto paths = CountablePaths(nodes, rels, conjuncts, node_slots, rel_slots)) {
+      countable.emplace();
+      countable->input = plan->get();
+      countable->paths = std::move(*paths);
+      countable->node_slots.insert(node_slots.begin(), node_slots.end());
+      countable->rel_slots.insert(rel_slots.begin(), rel_slots.end());
+    }
+  }
 
   // Start points and extends, one connected part at a time.
   auto bind_node = [&](int i) {
@@ -955,21 +1078,8 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       if (!lb && !rb) continue;
       int from = lb ? r.left : r.right;
       int to = lb ? r.right : r.left;
-      // Direction relative to the storage FROM->TO, seen from `from`.
       RelDirection d = r.pattern->direction;
-      std::vector<ExtendStep> steps;
-      for (TableId t : r.tables) {
-        const TableSchema* s = catalog_.GetTable(t);
-        bool from_is_left = from == r.left;
-        bool want_fwd = d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left;
-        bool want_bwd = d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left;
-        if (want_fwd && contains(nodes[from].tables, s->from_table) && contains(nodes[to].tables, s->to_table)) {
-          steps.push_back(ExtendStep{t, true, s->from_table, s->to_table});
-        }
-        if (want_bwd && contains(nodes[from].tables, s->to_table) && contains(nodes[to].tables, s->from_table)) {
-          steps.push_back(ExtendStep{t, false, s->to_table, s->from_table});
-        }
-      }
+      std::vector<ExtendStep> steps = ExtendSteps(nodes, r, from);
       bool to_bound = nodes[to].bound;
       if (r.pattern->variable_length) {
         // Steps for every hop: any table of the pattern, in the wanted direction.
@@ -1016,9 +1126,13 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
                          nodes[to].name + ")";
       if (d == RelDirection::kRight && from != r.left) desc = "Extend (" + nodes[from].name + ")<-[" + r.name + "]-(" + nodes[to].name + ")";
       if (d == RelDirection::kLeft && from != r.left) desc = "Extend (" + nodes[from].name + ")-[" + r.name + "]->(" + nodes[to].name + ")";
+      // An anonymous relationship without predicates is never read: leave
+      // its slot empty rather than build a value per edge.
+      bool rel_read = r.name.rfind("_anon", 0) != 0;
+      for (const Conjunct& c : conjuncts) rel_read |= c.expr && c.vars.count(r.name) > 0;
       BoundExpressionPtr filter = take_ready();
-      *plan = std::make_unique<Extend>(std::move(*plan), desc, node_slots[from], rel_slots[ri], node_slots[to],
-                                       to_bound, std::move(steps), std::move(filter), nullptr);
+      *plan = std::make_unique<Extend>(std::move(*plan), desc, node_slots[from], rel_read ? rel_slots[ri] : -1,
+                                       node_slots[to], to_bound, std::move(steps), std::move(filter), nullptr);
       progressed = true;
     }
     if (progressed) continue;
@@ -1030,21 +1144,12 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
       const std::string& pk = s->properties[s->primary_key].name;
       for (Conjunct& c : conjuncts) {
-        const BoundExpression& e = *c.expr;
-        if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) continue;
-        for (int side = 0; side < 2; side++) {
-          const BoundExpression& p = *e.children[side];
-          const BoundExpression& other = *e.children[1 - side];
-          if (p.kind != BoundKind::kProperty || ToLowerAscii(p.name) != ToLowerAscii(pk)) continue;
-          const BoundExpression& owner = Unwrapped(*p.children[0]);
-          if (owner.kind != BoundKind::kSlot || owner.slot != node_slots[i]) continue;
-          if (other.kind != BoundKind::kConstant && other.kind != BoundKind::kParameter) continue;
-          start = static_cast<int>(i);
-          key = other.Clone();
-          c.expr.reset();
-          break;
-        }
-        if (start >= 0) break;
+        const BoundExpression* value = PrimaryKeyValue(*c.expr, node_slots[i], pk);
+        if (value == nullptr) continue;
+        start = static_cast<int>(i);
+        key = value->Clone();
+        c.expr.reset();
+        break;
       }
     }
     if (start >= 0) {
@@ -1090,7 +1195,254 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
   }
   if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
   if (!conjuncts.empty()) return Error(conjuncts[0].expr->position, "predicate reads an unbound variable");
+  if (countable) {
+    countable->output = plan->get();
+    countable_ = std::move(countable);
+  }
   return Status::OK();
+}
+
+std::vector<ExtendStep> Planner::ExtendSteps(const std::vector<PNode>& nodes, const PRel& r, int from) const {
+  auto contains = [](const std::vector<TableId>& v, TableId t) { return std::find(v.begin(), v.end(), t) != v.end(); };
+  const int to = from == r.left ? r.right : r.left;
+  // Direction relative to the storage FROM->TO, seen from `from`.
+  const RelDirection d = r.pattern->direction;
+  const bool from_is_left = from == r.left;
+  const bool want_fwd = d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left;
+  const bool want_bwd = d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left;
+  std::vector<ExtendStep> steps;
+  for (TableId t : r.tables) {
+    const TableSchema* s = catalog_.GetTable(t);
+    if (want_fwd && contains(nodes[from].tables, s->from_table) && contains(nodes[to].tables, s->to_table)) {
+      steps.push_back(ExtendStep{t, true, s->from_table, s->to_table});
+    }
+    if (want_bwd && contains(nodes[from].tables, s->to_table) && contains(nodes[to].tables, s->from_table)) {
+      steps.push_back(ExtendStep{t, false, s->to_table, s->from_table});
+    }
+  }
+  return steps;
+}
+
+std::optional<std::vector<SketchPath>> Planner::CountablePaths(const std::vector<PNode>& nodes,
+                                                               const std::vector<PRel>& rels,
+                                                               const std::vector<Conjunct>& conjuncts,
+                                                               const std::vector<int>& node_slots,
+                                                               const std::vector<int>& rel_slots) const {
+  const size_t n = nodes.size();
+  std::map<std::string, int> node_of, rel_of;
+  for (size_t i = 0; i < n; i++) {
+    if (nodes[i].bound_before) return std::nullopt;
+    node_of[nodes[i].name] = static_cast<int>(i);
+  }
+  // The relationships at each node; a path visits each node once.
+  std::vector<std::vector<int>> incident(n);
+  for (size_t ri = 0; ri < rels.size(); ri++) {
+    const PRel& r = rels[ri];
+    if (r.pattern->variable_length || r.left == r.right) return std::nullopt;
+    rel_of[r.name] = static_cast<int>(ri);
+    incident[r.left].push_back(static_cast<int>(ri));
+    incident[r.right].push_back(static_cast<int>(ri));
+  }
+  for (const auto& at : incident) {
+    if (at.size() > 2) return std::nullopt;
+  }
+  // Each predicate filters one node or one relationship.
+  std::vector<std::vector<const Conjunct*>> node_conjuncts(n), rel_conjuncts(rels.size());
+  for (const Conjunct& c : conjuncts) {
+    if (!c.expr) continue;
+    if (c.vars.size() != 1) return std::nullopt;
+    const std::string& var = *c.vars.begin();
+    if (node_of.count(var)) {
+      node_conjuncts[node_of[var]].push_back(&c);
+    } else if (rel_of.count(var)) {
+      rel_conjuncts[rel_of[var]].push_back(&c);
+    } else {
+      return std::nullopt;
+    }
+  }
+
+  std::vector<SketchPath> paths;
+  std::vector<bool> seen(n, false);
+  for (size_t first = 0; first < n; first++) {
+    if (seen[first]) continue;
+    // The connected part of `first`: a tree (no cycle) without branches.
+    std::vector<int> part{static_cast<int>(first)};
+    seen[first] = true;
+    size_t part_rels = 0;
+    for (size_t k = 0; k < part.size(); k++) {
+      part_rels += incident[part[k]].size();
+      for (int ri : incident[part[k]]) {
+        for (int end : {rels[ri].left, rels[ri].right}) {
+          if (!seen[end]) {
+            seen[end] = true;
+            part.push_back(end);
+          }
+        }
+      }
+    }
+    if (part_rels / 2 != part.size() - 1) return std::nullopt;
+    // Walk it from one end.
+    int end = part[0];
+    for (int i : part) {
+      if (incident[i].size() < 2) {
+        end = i;
+        break;
+      }
+    }
+    std::vector<int> order{end};
+    std::vector<int> order_rels;
+    while (true) {
+      int next_rel = -1;
+      for (int ri : incident[order.back()]) {
+        if (order_rels.empty() || ri != order_rels.back()) next_rel = ri;
+      }
+      if (next_rel < 0) break;
+      const PRel& r = rels[next_rel];
+      order.push_back(r.left == order.back() ? r.right : r.left);
+      order_rels.push_back(next_rel);
+    }
+
+    SketchPath path;
+    for (int i : order) {
+      SketchNode sn;
+      sn.name = nodes[i].name;
+      sn.slot = node_slots[i];
+      sn.tables = nodes[i].tables;
+      for (const Conjunct* c : node_conjuncts[i]) sn.filters.push_back(c->expr->Clone());
+      // A primary-key equality, as the row-by-row plan would use it.
+      if (nodes[i].tables.size() == 1) {
+        const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
+        const std::string& pk = s->properties[s->primary_key].name;
+        for (size_t f = 0; f < sn.filters.size() && sn.key_filter < 0; f++) {
+          if (const BoundExpression* value = PrimaryKeyValue(*sn.filters[f], sn.slot, pk)) {
+            sn.key_filter = static_cast<int>(f);
+            sn.key = value->Clone();
+          }
+        }
+      }
+      path.nodes.push_back(std::move(sn));
+    }
+    for (size_t k = 0; k < order_rels.size(); k++) {
+      const PRel& r = rels[order_rels[k]];
+      SketchHop hop;
+      hop.rel_slot = rel_slots[order_rels[k]];
+      for (int way = 0; way < 2; way++) {
+        const int from = way == 0 ? order[k] : order[k + 1];
+        hop.steps[way] = ExtendSteps(nodes, r, from);
+        const bool from_is_left = from == r.left;
+        const RelDirection d = r.pattern->direction;
+        const bool outgoing = d == RelDirection::kRight ? from_is_left : !from_is_left;
+        if (d == RelDirection::kBoth) {
+          hop.text[way] = "-[" + r.name + "]-";
+        } else {
+          hop.text[way] = outgoing ? "-[" + r.name + "]->" : "<-[" + r.name + "]-";
+        }
+      }
+      for (const Conjunct* c : rel_conjuncts[order_rels[k]]) hop.filters.push_back(c->expr->Clone());
+      path.hops.push_back(std::move(hop));
+    }
+    paths.push_back(std::move(path));
+  }
+  return paths;
+}
+
+std::optional<Planner::CountChains> Planner::PlanCountChains(const std::vector<SketchPath>& paths,
+                                                             int focus_slot) const {
+  auto estimated_rows = [&](const SketchNode& n) {
+    uint64_t rows = 0;
+    for (TableId t : n.tables) {
+      if (store_ == nullptr) break;
+      Result<uint64_t> count = store_->CountNodes(TableName(t));
+      rows += count.ok() ? *count : 0;
+    }
+    return rows;
+  };
+  CountChains out;
+  for (const SketchPath& path : paths) {
+    const int last = static_cast<int>(path.nodes.size()) - 1;
+    int keyed = -1, focus = -1;
+    for (int k = 0; k <= last; k++) {
+      if (keyed < 0 && path.nodes[k].key) keyed = k;
+      if (path.nodes[k].slot == focus_slot) focus = k;
+    }
+    if (focus < 0) {
+      // Only the number of paths matters. Start at a primary-key lookup
+      // (splitting the path there: that one node's paths on either side
+      // multiply), else at the end with fewer rows (a filtered one on a tie).
+      if (keyed >= 0) {
+        out.chains.push_back(MakeChain(path, keyed, last, true, true));
+        if (keyed > 0) out.chains.push_back(MakeChain(path, keyed, 0, true, true));
+        continue;
+      }
+      const SketchNode& head = path.nodes[0];
+      const SketchNode& tail = path.nodes[last];
+      const uint64_t head_rows = estimated_rows(head), tail_rows = estimated_rows(tail);
+      const bool from_tail =
+          tail_rows < head_rows || (tail_rows == head_rows && head.filters.empty() && !tail.filters.empty());
+      out.chains.push_back(from_tail ? MakeChain(path, last, 0, false, true) : MakeChain(path, 0, last, false, true));
+      continue;
+    }
+    // The paths through each focus node: arms from where counting starts.
+    if (keyed == focus) {
+      out.arms.push_back(MakeChain(path, focus, focus, true, true));
+      if (focus < last) out.chains.push_back(MakeChain(path, focus, last, true, true));
+      if (focus > 0) out.chains.push_back(MakeChain(path, focus, 0, true, true));
+    } else if (keyed >= 0) {
+      if (focus != 0 && focus != last) return std::nullopt;
+      out.arms.push_back(MakeChain(path, keyed, focus, true, true));
+      const int other_end = focus == 0 ? last : 0;
+      if (keyed != other_end) out.chains.push_back(MakeChain(path, keyed, other_end, true, true));
+    } else if (focus == last) {
+      out.arms.push_back(MakeChain(path, 0, last, false, true));
+    } else if (focus == 0) {
+      out.arms.push_back(MakeChain(path, last, 0, false, true));
+    } else {
+      out.arms.push_back(MakeChain(path, 0, focus, false, true));
+      out.arms.push_back(MakeChain(path, last, focus, false, false));
+    }
+  }
+  return out;
+}
+
+bool Planner::FactorizeCount(const std::vector<BoundExpressionPtr>& keys, std::vector<AggregateSpec>* aggregates,
+                             OperatorPtr* plan) {
+  std::optional<CountablePattern> pattern = std::move(countable_);
+  countable_.reset();
+  if (!pattern || pattern->output != plan->get() || !keys.empty()) return false;
+  // count(*) and count(v) of a pattern variable (never NULL in a MATCH)
+  // count paths; the others read one node, the focus, once per node.
+  int focus_slot = -1;
+  std::vector<bool> plain(aggregates->size());
+  for (size_t i = 0; i < aggregates->size(); i++) {
+    const AggregateSpec& a = (*aggregates)[i];
+    if (a.function == "count" && !a.distinct &&
+        (!a.argument || (a.argument->kind == BoundKind::kSlot && (pattern->node_slots.count(a.argument->slot) ||
+                                                                  pattern->rel_slots.count(a.argument->slot))))) {
+      plain[i] = true;
+      continue;
+    }
+    if (!a.argument) return false;
+    std::set<int> read;
+    CollectSlots(*a.argument, &read);
+    if (read.size() != 1 || !pattern->node_slots.count(*read.begin())) return false;
+    if (focus_slot >= 0 && focus_slot != *read.begin()) return false;
+    focus_slot = *read.begin();
+    // Integer sums are exact in any order; double sums and collect are not.
+    const bool integer = IsIntegerType(a.argument->type);
+    const bool weighable = a.function == "count" || a.function == "min" || a.function == "max" ||
+                           ((a.function == "sum" || a.function == "avg") && integer && !a.distinct);
+    if (!weighable) return false;
+  }
+  std::optional<CountChains> chains = PlanCountChains(pattern->paths, focus_slot);
+  if (!chains) return false;
+  OperatorPtr input = (*plan)->ReleaseDescendant(pattern->input);
+  if (!input) return false;
+  for (size_t i = 0; i < aggregates->size(); i++) {
+    if (plain[i]) (*aggregates)[i].argument.reset();
+  }
+  *plan = std::make_unique<CountPaths>(std::move(input), std::move(chains->chains), std::move(chains->arms),
+                                       focus_slot, std::move(*aggregates));
+  return true;
 }
 
 // ---------------------------------------------------------------- CREATE
@@ -1446,7 +1798,9 @@ Status Planner::PlanProjection(const ProjectionBody& body, const Expression* whe
       types[i] = post[i]->type;
     }
     int nkeys = static_cast<int>(keys.size());
-    *plan = std::make_unique<HashAggregate>(std::move(*plan), std::move(keys), std::move(aggs.specs));
+    if (!FactorizeCount(keys, &aggs.specs, plan)) {
+      *plan = std::make_unique<HashAggregate>(std::move(*plan), std::move(keys), std::move(aggs.specs));
+    }
     for (size_t i = 0; i < items.size(); i++) {
       if (items[i].aggregate) {
         exprs.push_back(std::move(post[i]));
@@ -1684,7 +2038,21 @@ Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
   OperatorPtr plan = std::make_unique<SingleRow>();
   Scope scope;
   bool returned = false;
-  for (const auto& clause : q.clauses) {
+  for (size_t c = 0; c < q.clauses.size(); c++) {
+    const auto& clause = q.clauses[c];
+    // Only a WITH or RETURN right after the MATCH may count it factorized;
+    // the MATCH prepares for that only when that clause aggregates.
+    if (clause->kind != ClauseKind::kWith && clause->kind != ClauseKind::kReturn) countable_.reset();
+    next_aggregates_ = false;
+    if (c + 1 < q.clauses.size()) {
+      const Clause& next = *q.clauses[c + 1];
+      const ProjectionBody* body = next.kind == ClauseKind::kWith     ? &next.As<WithClause>().body
+                                   : next.kind == ClauseKind::kReturn ? &next.As<ReturnClause>().body
+                                                                      : nullptr;
+      if (body != nullptr) {
+        for (const ProjectionItem& item : body->items) next_aggregates_ |= ContainsAggregate(*item.expression);
+      }
+    }
     switch (clause->kind) {
       case ClauseKind::kMatch: RETURN_IF_ERROR(PlanMatch(clause->As<MatchClause>(), &plan, &scope)); break;
       case ClauseKind::kUnwind: {
@@ -1749,7 +2117,10 @@ Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
 
 Result<PlannedQuery> Planner::Plan(const QueryStatement& q) {
   ASSIGN_OR_RETURN(PlannedQuery first, PlanSingle(q.parts[0]));
-  if (q.parts.size() == 1) return first;
+  if (q.parts.size() == 1) {
+    if (options_.prune_columns) PruneColumns(first.root.get());
+    return first;
+  }
   OperatorPtr root = std::move(first.root);
   for (size_t i = 1; i < q.parts.size(); i++) {
     ASSIGN_OR_RETURN(PlannedQuery next, PlanSingle(q.parts[i]));
@@ -1772,6 +2143,7 @@ Result<PlannedQuery> Planner::Plan(const QueryStatement& q) {
     first.writes |= next.writes;
   }
   first.root = std::move(root);
+  if (options_.prune_columns) PruneColumns(first.root.get());
   return first;
 }
 
@@ -1790,8 +2162,9 @@ bool QueryWrites(const QueryStatement& q) {
 }  // namespace
 
 Result<PlannedQuery> PlanQuery(const QueryStatement& statement, std::string_view text, const Catalog& catalog,
-                               const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote) {
-  Planner planner(text, catalog, parameters, store, wrote);
+                               const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote,
+                               const PlanOptions& options) {
+  Planner planner(text, catalog, parameters, store, wrote, options);
   return planner.Plan(statement);
 }
 

@@ -15,6 +15,13 @@
 // Extend operators from the bound side. Each predicate runs as soon as every
 // variable it reads is bound (inside the scan when it reads only the scanned
 // node).
+//
+// A MATCH whose rows only feed aggregates without grouping keys (count(*),
+// count(v), and count/sum/avg/min/max of one pattern node's values) is
+// planned as CountPaths when its pattern is a set of acyclic chains of single
+// hops and each predicate reads one variable: the rows are counted per node
+// instead of produced (EXPLAIN shows CountPaths). Finally PruneColumns lets
+// each Extend copy only the columns read above it.
 #ifndef RUZU_QUERY_PLANNER_H_
 #define RUZU_QUERY_PLANNER_H_
 
@@ -42,13 +49,22 @@ struct PlannedQuery {
   bool writes = false;
 };
 
+struct PlanOptions {
+  // Plans aggregates over a MATCH as CountPaths where the pattern allows (off:
+  // always the row-by-row plan, which tests compare it with).
+  bool factorize_counts = true;
+  // Lets Extend copy only the columns read above it (PruneColumns).
+  bool prune_columns = true;
+};
+
 // Binds and plans a query statement. `parameters` gives the values (and so
 // the types) of $parameters; a parameter missing from it binds as type ANY
 // (for Prepare). `store` is used for cardinality estimates only (may be
 // null). `wrote` is set by the writing operators (CREATE, SET, DELETE, MERGE)
 // when they write.
 Result<PlannedQuery> PlanQuery(const QueryStatement& statement, std::string_view text, const Catalog& catalog,
-                               const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote);
+                               const std::map<std::string, Value>& parameters, GraphStore* store, bool* wrote,
+                               const PlanOptions& options = PlanOptions());
 
 // Whether a statement needs a read-write transaction.
 bool StatementWrites(const Statement& statement);
