@@ -18,6 +18,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kTransactionError: return "Transaction error";
     case StatusCode::kUnsupported: return "Unsupported";
     case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kInterrupted: return "Interrupted";
   }
   return "Unknown";
 }

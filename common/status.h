@@ -25,6 +25,7 @@ enum class StatusCode {
   kTransactionError,  // misuse of transactions (commit without begin, ...)
   kUnsupported,       // a valid request this version does not implement
   kInternal,          // a broken invariant detected at run time
+  kInterrupted,       // the caller asked the running statement to stop
 };
 
 // Returns a short stable name such as "Corruption".
@@ -68,6 +69,7 @@ inline Status OutOfMemory(std::string m) { return Status(StatusCode::kOutOfMemor
 inline Status TransactionError(std::string m) { return Status(StatusCode::kTransactionError, std::move(m)); }
 inline Status Unsupported(std::string m) { return Status(StatusCode::kUnsupported, std::move(m)); }
 inline Status InternalError(std::string m) { return Status(StatusCode::kInternal, std::move(m)); }
+inline Status Interrupted() { return Status(StatusCode::kInterrupted, "Interrupted"); }
 
 // Holds either a T or a non-OK Status.
 template <typename T>

@@ -67,7 +67,7 @@ void TakeSkipped(query::CsvBatch* batch, RowProblems* problems) {
 Result<bool> NextBatch(query::CsvReader* reader, const CopyFromOptions& options, RowProblems* problems,
                        query::CsvBatch* batch) {
   if (options.interrupted != nullptr && options.interrupted->load()) {
-    return Status(StatusCode::kInternal, "Interrupted");
+    return Interrupted();
   }
   ASSIGN_OR_RETURN(bool more, reader->Next(batch));
   if (more) TakeSkipped(batch, problems);

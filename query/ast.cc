@@ -180,6 +180,13 @@ void Print(const Expression& e, std::string* out) {
         out->append(UnaryOperatorName(e.unary_op));
         std::string operand;
         PrintOperand(*e.children[0], kPrecUnary, &operand);
+        // "-<digits>" would parse back as one literal: keep the negation.
+        const Expression& child = *e.children[0];
+        if (e.unary_op == UnaryOperator::kNegate && child.kind == ExpressionKind::kLiteral &&
+            (child.literal_kind == LiteralKind::kInteger || child.literal_kind == LiteralKind::kDouble) &&
+            !operand.empty() && operand[0] != '-') {
+          operand = "(" + operand + ")";
+        }
         if (!operand.empty() && (operand[0] == '-' || operand[0] == '+')) out->push_back(' ');
         out->append(operand);
       }

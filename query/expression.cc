@@ -20,7 +20,7 @@ namespace query {
 // ------------------------------------------------------------------ context
 
 Status ExecContext::CheckInterrupted() const {
-  if (interrupted_ != nullptr && interrupted_->load()) return Status(StatusCode::kInternal, "Interrupted");
+  if (interrupted_ != nullptr && interrupted_->load()) return Interrupted();
   return Status::OK();
 }
 

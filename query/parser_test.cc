@@ -444,6 +444,15 @@ TEST(ParserStatementTest, QuotedAndKeywordNames) {
             "MATCH (n:Order {order: 1}) RETURN n.end AS e");
 }
 
+// Found by the parser fuzzer: "-<number>" parses as one literal, so a
+// negation of a number literal prints with parentheses.
+TEST(ParserStatementTest, NegatedNumberLiteralsRoundTrip) {
+  EXPECT_EQ(Canon("RETURN --0"), "RETURN -(0)");
+  EXPECT_EQ(Canon("RETURN -(0)"), "RETURN -(0)");
+  EXPECT_EQ(Canon("RETURN [-(-0)]"), "RETURN [-(0)]");
+  EXPECT_EQ(Canon("RETURN -(1.5), -2"), "RETURN -(1.5), -2");
+}
+
 TEST(ParserStatementTest, Copy) {
   EXPECT_EQ(Canon("copy Person from 'p.csv'"), "COPY Person FROM 'p.csv'");
   EXPECT_EQ(Canon("COPY Knows FROM ['a.csv', 'b-*.csv'] (HEADER=true, DELIM='|', SKIP=2)"),

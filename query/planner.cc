@@ -1055,7 +1055,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
   std::optional<CountablePattern> countable;
   if (options_.factorize_counts && next_aggregates_) {
     if (auto paths = CountablePaths(nodes, rels, conjuncts, node_slots, rel_slots)) {
-      countable.emplace();
+      countable.emplace(CountablePattern{});
       countable->input = plan->get();
       countable->paths = std::move(*paths);
       countable->node_slots.insert(node_slots.begin(), node_slots.end());

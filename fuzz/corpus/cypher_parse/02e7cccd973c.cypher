@@ -1,0 +1,1 @@
+MATCH (p:Person {name: 'X'}) RETURN count(*)

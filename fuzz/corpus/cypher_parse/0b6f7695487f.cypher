@@ -1,0 +1,1 @@
+MATCH (v:V) RETURN v.id

@@ -1,0 +1,1 @@
+MATCH (t:Town) RETURN t.name

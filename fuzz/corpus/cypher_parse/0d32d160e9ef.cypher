@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Alice'})-[k:Knows]->(b {name: 'Bob'}) RETURN k

@@ -1,0 +1,1 @@
+RETURN date('2024-02-29') AS d, 1.5 * 2 AS x, -(3) AS n

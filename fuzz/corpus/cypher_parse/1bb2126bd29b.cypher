@@ -1,0 +1,1 @@
+CREATE (:V {id: 1}) CREATE (:V {id: 1})

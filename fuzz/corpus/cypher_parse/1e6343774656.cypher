@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.age > 26 XOR p.name STARTS WITH 'A' RETURN p.name ORDER BY p.name

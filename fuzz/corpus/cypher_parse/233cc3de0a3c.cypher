@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Dan'})<-[:Knows*1..2]-(b) RETURN b.name

@@ -1,0 +1,1 @@
+MATCH (p:Person)-[:LivesIn]->(c:City) RETURN p.name, c.name ORDER BY c.name DESC, p.name DESC

@@ -1,0 +1,1 @@
+CREATE REL TABLE LivesIn(FROM Person TO City, since DATE)

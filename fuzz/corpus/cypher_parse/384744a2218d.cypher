@@ -1,0 +1,1 @@
+MATCH (a:Person)-[r:Knows*1..2]->(b) RETURN b

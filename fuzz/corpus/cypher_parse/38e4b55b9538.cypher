@@ -1,0 +1,1 @@
+MATCH (p)-[:LivesIn]->(c) RETURN p.name, c.name

@@ -1,0 +1,1 @@
+CREATE (:Person {age: 3})

@@ -1,0 +1,1 @@
+RETURN foo(1)

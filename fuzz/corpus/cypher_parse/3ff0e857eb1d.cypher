@@ -1,0 +1,1 @@
+CREATE NODE TABLE Town(name STRING, PRIMARY KEY(name))

@@ -1,0 +1,1 @@
+MATCH (p:Person) WITH p.age + 1 RETURN p

@@ -1,0 +1,1 @@
+UNWIND [1, 2] AS x UNWIND ['a', 'b'] AS y RETURN x, y ORDER BY y DESC, x

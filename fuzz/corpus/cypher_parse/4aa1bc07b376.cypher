@@ -1,0 +1,1 @@
+CREATE REL TABLE Knows(FROM Person TO Person, since INT64, note STRING)

@@ -1,0 +1,1 @@
+CREATE (:Person {id: 6000, name: 'new', email: 'a@b'})

@@ -1,0 +1,1 @@
+UNWIND [3, 1, 2] AS x RETURN x ORDER BY x DESC

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Alice'})-[:Knows*1..3 {since: 2010}]->(b) RETURN b.name

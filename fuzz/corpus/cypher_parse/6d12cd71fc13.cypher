@@ -1,0 +1,1 @@
+MATCH (a:City), (b:City) RETURN a.name, b.name

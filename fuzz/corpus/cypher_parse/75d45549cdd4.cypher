@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows]->(b) WITH count(*) AS n WHERE n > 5 RETURN n + 1

@@ -1,0 +1,1 @@
+CREATE (:Person {name: 'Alice', age: 30}), (:Person {name: 'Bob', age: 25}), (:Person {name: 'Carol', age: 41}), (:Person {name: 'Dan'}), (:Person {name: 'Eve', age: 35}), (:City {name: 'Oslo'}), (:City {name: 'Rome'})

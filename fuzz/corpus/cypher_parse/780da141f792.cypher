@@ -1,0 +1,1 @@
+CREATE NODE TABLE Person(name STRING, age INT64, PRIMARY KEY(name))

@@ -1,0 +1,1 @@
+MATCH (a:Person), (b:Person) MERGE (a)-[:Knows]->(b)

@@ -1,0 +1,1 @@
+CREATE (:T {id: 6}) CREATE (:T {id: 1})

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows]->(b:Person) WITH a, count(*) AS n WHERE n > 1 RETURN a.name, n

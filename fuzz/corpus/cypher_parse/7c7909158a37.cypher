@@ -1,0 +1,1 @@
+RETURN 1 + 1 AS two, 'a' + 'b'

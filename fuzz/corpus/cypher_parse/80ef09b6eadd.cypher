@@ -1,0 +1,1 @@
+CREATE (p:Person {name: 'Alice', age: 30, born: date('1994-03-01')}) RETURN p.name, p

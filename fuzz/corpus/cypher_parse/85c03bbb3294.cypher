@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.name IN ['Bob', 'Eve', 'Zed'] RETURN p.name ORDER BY p.name

@@ -1,0 +1,1 @@
+CREATE NODE TABLE Person(name STRING, age INT64, born DATE, PRIMARY KEY(name))

@@ -1,0 +1,1 @@
+RETURN null IS NULL, 1 IS NOT NULL, null = 1, 1 = 1.0, 2 > 1.5, 'b' > 'a', 1 <> 2

@@ -1,0 +1,1 @@
+CREATE (:City {name: 'Big', population: 9999999999})

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Alice'}), (c:City {name: 'Oslo'}) CREATE (c)-[:LivesIn]->(a)

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows*1..40]->(b) RETURN b

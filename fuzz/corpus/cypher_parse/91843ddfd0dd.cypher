@@ -1,0 +1,1 @@
+RETURN 'hello' STARTS WITH 'he', 'hello' ENDS WITH 'lo', 'hello' CONTAINS 'ell', 'abc' =~ 'a.c', 'abcd' =~ 'a.c', 'abcd' =~ 'a.c.*'

@@ -1,0 +1,1 @@
+MATCH (a:P {id: 3}), (b:P {id: 1}) CREATE (a)-[:Knows {since: 2020}]->(b)

@@ -1,0 +1,1 @@
+MATCH (p:Person) WITH avg(p.age) AS a MATCH (q:Person) WHERE q.age > a RETURN q.name ORDER BY q.name

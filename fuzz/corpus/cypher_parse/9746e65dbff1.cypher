@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Carol'}), (b:Person {name: 'Alice'}) CREATE (a)-[:Knows {since: 2020}]->(b)

@@ -1,0 +1,1 @@
+MATCH (a:Person) WHERE a.id <= 3000 MATCH (b:Person {id: a.id + 1}) CREATE (a)-[:Knows {since: 2000 + a.id % 20, note: 'n' + to_string(a.id)}]->(b)

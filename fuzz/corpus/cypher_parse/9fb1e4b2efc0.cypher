@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows]->(b:Person) RETURN a.name, b.name

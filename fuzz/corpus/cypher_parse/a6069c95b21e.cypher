@@ -1,0 +1,1 @@
+RETURN lower('AbC'), upper('AbC'), substring('hello', 2, 3), substring('hello', 4, 10), size('hello'), trim('  x  '), concat('a', 'b', 'c')

@@ -1,0 +1,1 @@
+MATCH (c:City {name: 'Rome'}) RETURN *

@@ -1,0 +1,1 @@
+UNWIND [1, 2, 3] AS i CREATE (:Person {name: 'P' + to_string(i), age: i * 10})

@@ -1,0 +1,1 @@
+MATCH (a)-[:Knows]-(b)-[:Knows]-(c) WITH b AS x RETURN count(*), count(x)

@@ -1,0 +1,1 @@
+MATCH ()-[r]->() RETURN label(r), count(*)

@@ -1,0 +1,1 @@
+MATCH (a)-[:Knows {since: 2012}]->(b) RETURN a.name, b.name

@@ -1,0 +1,1 @@
+MATCH (a)-[]->(b) WITH a AS x RETURN count(*)

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows]->(b)-[:Knows]->(c)-[:Knows]->(d) WITH a AS x RETURN count(*)

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Bob'}), (b:Person {name: 'Carol'}) CREATE (a)-[:Knows {since: 2015}]->(b)

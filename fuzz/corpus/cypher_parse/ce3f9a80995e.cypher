@@ -1,0 +1,1 @@
+MATCH (p:Person)-[:LivesIn]->(c:City) RETURN count(DISTINCT c.name), count(c), count(DISTINCT c)

@@ -1,0 +1,1 @@
+MATCH (p:Person), (c:City) WHERE (p.name = 'Alice' OR p.name = 'Bob') AND c.name = 'Oslo' CREATE (p)-[:LivesIn]->(c)

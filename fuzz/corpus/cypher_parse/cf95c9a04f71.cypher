@@ -1,0 +1,1 @@
+MATCH (a:Person)-[k:Knows]->(b)-[:LivesIn]->(c:City) WHERE k.since > 2011 AND a.age > 26 WITH a AS x RETURN count(*)

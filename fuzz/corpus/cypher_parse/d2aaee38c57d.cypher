@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.id IN [1, 4999] RETURN p.id, p.email, p.age ORDER BY p.id

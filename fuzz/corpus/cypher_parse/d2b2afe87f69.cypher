@@ -1,0 +1,1 @@
+CREATE REL TABLE Knows(FROM P TO P, since INT64, note STRING)

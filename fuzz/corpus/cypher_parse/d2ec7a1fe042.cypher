@@ -1,0 +1,1 @@
+MATCH (p:Person), (c:City) WHERE p.id <= 10 CREATE (p)-[:LivesIn]->(c)

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Knows]->(b)-[:Knows]->(c:Person) WITH a AS x RETURN count(*)

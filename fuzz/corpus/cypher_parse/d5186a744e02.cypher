@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.id IN [7, 6000] RETURN p.id, p.full_name, p.email, p.score ORDER BY p.id

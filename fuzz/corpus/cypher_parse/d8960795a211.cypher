@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.name ENDS WITH 'e' RETURN p.name ORDER BY p.name

@@ -1,0 +1,1 @@
+MATCH (a:City)-[:Knows]->(b) RETURN a

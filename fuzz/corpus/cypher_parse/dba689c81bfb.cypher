@@ -1,0 +1,1 @@
+MATCH (z:Person {name: 'Zed'}) DETACH DELETE z

@@ -1,0 +1,1 @@
+MATCH (p:Person) WITH p.name AS n, p.age * 2 AS d WHERE d > 60 RETURN n, d ORDER BY d

@@ -1,0 +1,1 @@
+RETURN to_int64('42'), to_double('2.5'), to_string(12), date('2024-01-31'), timestamp('2024-01-31 12:00:00'), to_int64(3.0)

@@ -1,0 +1,1 @@
+MATCH (a:Person)-[k:Knows]->(b) RETURN sum(k.since) - 10000 AS s, max(k.since) + 0.5 AS m

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Alice'})-[:Knows]-(b) RETURN b.name

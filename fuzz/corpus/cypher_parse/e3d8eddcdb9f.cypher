@@ -1,0 +1,1 @@
+MATCH (a:Person)-[:Likes]->(b) RETURN b

@@ -1,0 +1,1 @@
+MATCH (p:Person) SET p.age = 'old'

@@ -1,0 +1,1 @@
+MATCH (a:P {id: 1}), (b:P {id: 2}) CREATE (a)-[:Knows {since: 2010}]->(b)

@@ -1,0 +1,1 @@
+MATCH (p:Person) OPTIONAL MATCH (p)-[k:Knows]->(q) WHERE k.since > 2014 RETURN p.name, q.name ORDER BY p.name

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'Bob'})-[:Knows*3]->(b) RETURN b.name ORDER BY b.name

@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.age > 100 RETURN count(*), sum(p.age), avg(p.age), min(p.name), collect(p.name)

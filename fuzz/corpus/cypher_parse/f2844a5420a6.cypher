@@ -1,0 +1,1 @@
+ALTER TABLE Knows RENAME note TO comment

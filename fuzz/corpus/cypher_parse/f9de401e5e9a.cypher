@@ -1,0 +1,1 @@
+MATCH (a:Person) RETURN a.height

@@ -1,0 +1,1 @@
+MATCH (a)-[:Knows]->(b:Person {name: 'Carol'})-[:Knows]->(c) WITH a AS x RETURN count(*)

@@ -1,0 +1,1 @@
+MATCH (a)<-[:Knows]-(b)<-[:Knows]-(c:Person {name: 'Alice'}) RETURN a.name, b.name

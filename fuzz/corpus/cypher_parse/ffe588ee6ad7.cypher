@@ -1,0 +1,1 @@
+MATCH (p:Person)-[l:LivesIn]->(c:City) RETURN p.name, l.since, c.name, c.population ORDER BY p.name

@@ -1,0 +1,1 @@
+MATCH p = (a:Person)-[r:Knows|:LivesIn*1..3 (e, n | WHERE e.since > 2000 AND n.age < 40)]->(b) RETURN p, length(p)

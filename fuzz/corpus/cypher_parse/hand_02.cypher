@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'p1'})-[:Knows* SHORTEST 1..5]->(b:Person {name: 'p9'}) RETURN b.name

@@ -1,0 +1,1 @@
+MATCH (a)-[:Knows* ALL SHORTEST ..4]-(b) WHERE id(a) <> id(b) RETURN count(*)

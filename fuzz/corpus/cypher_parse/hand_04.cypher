@@ -1,0 +1,1 @@
+MERGE (c:City {id: 9}) ON CREATE SET c.name = 'New' ON MATCH SET c.population = c.population + 1 RETURN c

@@ -1,0 +1,1 @@
+EXPLAIN MATCH (n:Person) WHERE n.age > 30 RETURN n.name ORDER BY n.name DESC SKIP 1 LIMIT 2

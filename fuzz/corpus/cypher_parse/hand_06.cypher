@@ -1,0 +1,1 @@
+PROFILE UNWIND [1, 2, 3] AS x WITH x WHERE x % 2 = 1 RETURN collect(x) AS xs

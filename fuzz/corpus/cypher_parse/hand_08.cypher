@@ -1,0 +1,1 @@
+MATCH (n:Person) RETURN n.name AS name UNION ALL MATCH (c:City) RETURN c.name AS name UNION MATCH (x:Person) RETURN x.name AS name

@@ -1,0 +1,1 @@
+RETURN [1, [2, [3, {a: [4, {b: 5}]}]]][0], {k: 'v'}.k, (1 + 2) * 3 ^ 2 ^ -1, NOT NOT true XOR false

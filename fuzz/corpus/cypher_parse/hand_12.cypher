@@ -1,0 +1,1 @@
+RETURN DISTINCT n.x IS NOT NULL, n.s STARTS WITH 'a', n.s ENDS WITH 'b', n.s CONTAINS 'c', n.s =~ 'a.*', n.v IN [1, 2]

@@ -1,0 +1,1 @@
+COPY Person FROM ['a.csv', 'b*.csv'] (HEADER=true, DELIM='|', QUOTE='\'', ESCAPE='\\', SKIP=1, IGNORE_ERRORS=true, PARALLEL=false)

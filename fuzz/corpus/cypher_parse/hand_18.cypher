@@ -1,0 +1,1 @@
+COPY (MATCH (p:Person) RETURN p.name, p.age) TO 'out.csv' (HEADER=true)

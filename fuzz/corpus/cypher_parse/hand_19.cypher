@@ -1,0 +1,1 @@
+CALL table_info('Person') YIELD name AS n, type RETURN n, type

@@ -1,0 +1,1 @@
+MATCH (a:Person), (b:Person) WHERE a.name = 'p1' AND b.name = 'p2' CREATE (a)-[:Knows {since: 2024, note: 'x'}]->(b), (b)<-[:Knows]-(a)

@@ -1,0 +1,1 @@
+OPTIONAL MATCH (n:Person)-[k:Knows]-() WITH n, count(k) AS deg ORDER BY deg DESC LIMIT 3 RETURN *, deg * 2

@@ -1,0 +1,1 @@
+RETURN count(DISTINCT 1), sum(1), avg(2.0), min('a'), max(date('2020-01-01')), timestamp('2020-01-01T10:00:00Z')

@@ -1,0 +1,1 @@
+MATCH (p:Person) RETURN p.name, p.age, p.small, p.mid, p.num, p.score, p.f, p.ok, p.born, p.seen ORDER BY p.name LIMIT 10

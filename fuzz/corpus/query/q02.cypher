@@ -1,0 +1,1 @@
+MATCH (p:Person)-[k:Knows]->(q:Person) WHERE k.since > 2010 RETURN p.name, q.name, k.note ORDER BY k.since

@@ -1,0 +1,1 @@
+MATCH (p:Person)-[l:LivesIn]->(c:City) RETURN c.name, count(*) AS n, avg(p.age) ORDER BY n DESC

@@ -1,0 +1,1 @@
+MATCH (a:Person {name: 'p1'})-[:Knows*1..3]->(b) RETURN DISTINCT b.name

@@ -1,0 +1,1 @@
+MATCH p = (a:Person {name: 'p1'})-[:Knows* SHORTEST 1..6]->(b:Person {name: 'p20'}) RETURN length(p)

@@ -1,0 +1,1 @@
+CREATE (:Person {name: 'new', age: 5, born: date('2020-02-02')})

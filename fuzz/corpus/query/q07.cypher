@@ -1,0 +1,1 @@
+MATCH (p:Person) WHERE p.age > 50 SET p.score = p.score * 2, p.ok = NOT p.ok RETURN count(*)

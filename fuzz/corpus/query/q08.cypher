@@ -1,0 +1,1 @@
+MATCH (p:Person {name: 'p9'}) DETACH DELETE p

@@ -1,0 +1,1 @@
+MATCH (:Person {name: 'p10'})-[k:Knows]->() DELETE k

@@ -1,0 +1,1 @@
+MERGE (c:City {id: 4}) ON CREATE SET c.name = 'Rome' ON MATCH SET c.population = 1 RETURN c.name

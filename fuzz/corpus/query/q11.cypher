@@ -1,0 +1,1 @@
+BEGIN TRANSACTION; CREATE (:City {id: 5, name: 'Nice'}); MATCH (c:City) RETURN count(*); ROLLBACK

@@ -1,0 +1,1 @@
+BEGIN TRANSACTION; MATCH (p:Person {name: 'p11'}) SET p.age = 99; COMMIT; CHECKPOINT

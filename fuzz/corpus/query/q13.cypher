@@ -1,0 +1,1 @@
+CREATE NODE TABLE Tag(id INT64, label STRING, PRIMARY KEY(id)); CREATE REL TABLE HasTag(FROM Person TO Tag, w FLOAT); CREATE (:Tag {id: 1, label: 'x'})

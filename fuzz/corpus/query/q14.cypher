@@ -1,0 +1,1 @@
+ALTER TABLE Person ADD nick STRING DEFAULT 'none'; MATCH (p:Person) RETURN p.nick LIMIT 2

@@ -1,0 +1,1 @@
+ALTER TABLE City DROP population; ALTER TABLE City RENAME name TO title; MATCH (c:City) RETURN c.title

@@ -1,0 +1,1 @@
+DROP TABLE LivesIn; CALL show_tables() RETURN *

@@ -1,0 +1,1 @@
+COPY Person FROM 'people.csv'; MATCH (p:Person) WHERE p.name STARTS WITH 'q' RETURN p.*

@@ -1,0 +1,1 @@
+COPY City FROM 'cities.csv' (HEADER=true); MATCH (c:City) RETURN c.id, c.name, c.country

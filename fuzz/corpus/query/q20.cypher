@@ -1,0 +1,1 @@
+UNWIND [1, 2, 3] AS x UNWIND ['a', 'b'] AS y RETURN x, y, x * 2 + size(y) ORDER BY y DESC, x

@@ -1,0 +1,1 @@
+RETURN to_int64('42'), to_double('x'), substring('hello', 2, 10), upper(lower('AbC')), trim('  a '), concat('a', 'b', 'c')

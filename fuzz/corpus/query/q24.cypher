@@ -1,0 +1,1 @@
+OPTIONAL MATCH (p:Person {name: 'nobody'})-[:Knows]->(q) RETURN p, q

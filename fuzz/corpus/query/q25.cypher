@@ -1,0 +1,1 @@
+MATCH (a:Person), (b:City) RETURN count(*)

@@ -1,0 +1,1 @@
+MATCH (p:Person) WITH p ORDER BY p.score DESC SKIP 2 LIMIT 5 MATCH (p)-[:LivesIn]->(c) RETURN p.name, c.name

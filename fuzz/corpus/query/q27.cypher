@@ -1,0 +1,1 @@
+MATCH (p:Person) RETURN collect(p.name)[0], size(collect(p.name)), min(p.born), max(p.seen)

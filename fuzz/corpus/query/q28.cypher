@@ -1,0 +1,1 @@
+MATCH (c:City) WHERE c.name =~ 'O.*' OR c.name CONTAINS 'it' RETURN c.name UNION MATCH (p:Person) WHERE p.name ENDS WITH '1' RETURN p.name AS name

@@ -1,0 +1,1 @@
+EXPLAIN MATCH (p:Person)-[:Knows]->(q) RETURN q.name
