@@ -20,6 +20,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The fuzz build needs clang and lld on top of what every build needs.
+bash tools/install_deps.sh
+missing=()
+for p in clang lld; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  sudo=""
+  if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
 seconds="${1:-60}"
 shift || true
 targets=("$@")
