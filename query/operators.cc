@@ -1300,7 +1300,8 @@ Result<std::vector<Value>> EvaluateProperties(const TableSchema& schema,
   std::vector<Value> values;
   for (size_t p = 0; p < schema.properties.size(); p++) {
     const PropertyDef& def = schema.properties[p];
-    Value v = Value::Null(def.type);
+    // A property not set takes its DEFAULT (NULL when it has none); an explicit NULL stays NULL.
+    Value v = def.default_value.is_null() ? Value::Null(def.type) : def.default_value;
     if (exprs[p]) {
       ASSIGN_OR_RETURN(v, Evaluate(*exprs[p], input, r, ctx));
     }
@@ -1365,6 +1366,11 @@ Status Create::Run(ExecContext* ctx) {
         const NodeCreateSpec& spec = nodes_[s];
         const TableSchema* schema = catalog.GetTable(spec.table);
         ASSIGN_OR_RETURN(std::vector<Value> values, EvaluateProperties(*schema, spec.values, input, r, ctx));
+        if (schema->properties[schema->primary_key].serial) {
+          // The binder refused a SERIAL key; InsertNode assigns it.
+          nodes.push_back(PendingNode{row_index, s, std::move(values)});
+          continue;
+        }
         const Value& key = values[schema->primary_key];
         if (key.is_null()) {
           return InvalidArgument("primary key " + schema->name + "." +
@@ -1414,6 +1420,9 @@ Status Create::Run(ExecContext* ctx) {
     const NodeCreateSpec& spec = nodes_[pn.spec];
     const TableSchema* schema = catalog.GetTable(spec.table);
     ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, pn.values));
+    if (schema->properties[schema->primary_key].serial) {
+      pn.values[schema->primary_key] = Value::Int64(static_cast<int64_t>(offset));
+    }
     Row& row = output_[pn.row];
     if (row.size() <= static_cast<size_t>(spec.slot)) row.resize(spec.slot + 1);
     row[spec.slot] = Value::InternalId(spec.table, offset);
@@ -1688,12 +1697,14 @@ Status Merge::Run(ExecContext* ctx) {
     }
     const std::vector<SetItemSpec>* items = &on_match_;
     if (found.empty()) {
-      if (!key) {
+      if (!key && !schema->properties[schema->primary_key].serial) {
         return InvalidArgument("MERGE found no " + schema->name + " node and cannot create one without its primary key " +
                                schema->properties[schema->primary_key].name);
       }
       std::vector<Value> values;
-      for (const PropertyDef& def : schema->properties) values.push_back(Value::Null(def.type));
+      for (const PropertyDef& def : schema->properties) {
+        values.push_back(def.default_value.is_null() ? Value::Null(def.type) : def.default_value);
+      }
       for (const auto& [idx, v] : want) values[idx] = v;
       *wrote_ = true;
       ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, values));
@@ -1705,6 +1716,136 @@ Status Merge::Run(ExecContext* ctx) {
       Row row = in;
       if (row.size() <= static_cast<size_t>(slot_)) row.resize(slot_ + 1);
       row[slot_] = Value::InternalId(table_, offset);
+      DataChunk bound;
+      bound.AppendRow(row);
+      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
+      rows_.AppendRow(row);
+    }
+  }
+  return Status::OK();
+}
+
+MergeRel::MergeRel(OperatorPtr input, int slot, TableId table, int left_slot, int right_slot,
+                   RelDirection direction, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
+                   std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
+    : slot_(slot),
+      table_(table),
+      left_slot_(left_slot),
+      right_slot_(right_slot),
+      direction_(direction),
+      props_(std::move(props)),
+      on_create_(std::move(on_create)),
+      on_match_(std::move(on_match)),
+      wrote_(wrote) {
+  children_.push_back(std::move(input));
+}
+
+std::string MergeRel::Describe() const {
+  return "MergeRel on_create=" + std::to_string(on_create_.size()) + " on_match=" + std::to_string(on_match_.size());
+}
+
+Status MergeRel::Run(ExecContext* ctx) {
+  DataChunk input;
+  std::vector<Row> inputs;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+    if (!more) break;
+    for (size_t r = 0; r < input.num_rows; r++) inputs.push_back(input.GetRow(r));
+  }
+  const Catalog& catalog = ctx->catalog();
+  const TableSchema* schema = catalog.GetTable(table_);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table_));
+  for (const Row& in : inputs) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    DataChunk one;
+    one.AppendRow(in);
+    std::vector<std::pair<uint32_t, Value>> want;
+    for (const auto& [idx, expr] : props_) {
+      const PropertyDef& def = schema->properties[idx];
+      ASSIGN_OR_RETURN(Value v, Evaluate(*expr, one, 0, ctx));
+      if (v.is_null()) {
+        return InvalidArgument("MERGE cannot match or create a relationship with a NULL property (" + schema->name +
+                               "." + def.name + ")");
+      }
+      Result<Value> cast = v.CastTo(def.type);
+      if (!cast.ok()) {
+        return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
+                               LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) + " value " +
+                               v.ToString());
+      }
+      want.emplace_back(idx, std::move(*cast));
+    }
+    const Value left = static_cast<size_t>(left_slot_) < in.size() ? in[left_slot_] : Value();
+    const Value right = static_cast<size_t>(right_slot_) < in.size() ? in[right_slot_] : Value();
+    if (left.is_null() || right.is_null()) {
+      return InvalidArgument("MERGE cannot match or create a " + schema->name + " relationship to a NULL node");
+    }
+    // The orientations (from, to) the pattern allows and the table fits.
+    std::vector<std::pair<Value, Value>> orientations;
+    auto fits = [&](const Value& from, const Value& to) {
+      return from.id_table() == schema->from_table && to.id_table() == schema->to_table;
+    };
+    if (direction_ != RelDirection::kLeft && fits(left, right)) orientations.emplace_back(left, right);
+    if (direction_ != RelDirection::kRight && fits(right, left) &&
+        !(direction_ == RelDirection::kBoth && left == right)) {
+      orientations.emplace_back(right, left);
+    }
+    if (orientations.empty()) {
+      const Value& from = direction_ == RelDirection::kLeft ? right : left;
+      const Value& to = direction_ == RelDirection::kLeft ? left : right;
+      return InvalidArgument("relationship table " + schema->name + " connects " +
+                             catalog.GetTable(schema->from_table)->name + " to " +
+                             catalog.GetTable(schema->to_table)->name + "; the pattern goes from a " +
+                             catalog.GetTable(from.id_table())->name + " to a " +
+                             catalog.GetTable(to.id_table())->name);
+    }
+    auto rel_value = [&](const Value& from, const Value& to, uint64_t rel_id) {
+      RelValue rel;
+      rel.table = table_;
+      rel.id = rel_id;
+      rel.label = schema->name;
+      rel.src_table = from.id_table();
+      rel.src_offset = from.id_offset();
+      rel.dst_table = to.id_table();
+      rel.dst_offset = to.id_offset();
+      return Value::Rel(std::move(rel));
+    };
+    std::vector<Value> found;
+    for (const auto& [from, to] : orientations) {
+      ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, ctx->txn()->Neighbours(schema->name, from.id_offset(), true));
+      for (const GraphEdge& edge : edges) {
+        if (edge.neighbour != to.id_offset()) continue;
+        ASSIGN_OR_RETURN(auto values, ctx->RelProperties(table_, edge.rel_id));
+        bool equal = true;
+        for (const auto& [idx, v] : want) {
+          if (idx >= values->size() || (*values)[idx].is_null() || !ValuesEqual((*values)[idx], v)) equal = false;
+        }
+        if (equal) found.push_back(rel_value(from, to, edge.rel_id));
+      }
+    }
+    const std::vector<SetItemSpec>* items = &on_match_;
+    if (found.empty()) {
+      const auto& [from, to] = orientations[0];
+      std::vector<Value> values;
+      for (const PropertyDef& def : schema->properties) {
+        values.push_back(def.default_value.is_null() ? Value::Null(def.type) : def.default_value);
+      }
+      for (const auto& [idx, v] : want) values[idx] = v;
+      Value keys[2];
+      for (int end = 0; end < 2; end++) {
+        const Value& node = end == 0 ? from : to;
+        ASSIGN_OR_RETURN(auto node_values, ctx->NodeProperties(node.id_table(), node.id_offset()));
+        keys[end] = (*node_values)[catalog.GetTable(node.id_table())->primary_key];
+      }
+      *wrote_ = true;
+      ASSIGN_OR_RETURN(uint64_t rel_id, ctx->txn()->InsertRel(schema->name, keys[0], keys[1], std::move(values)));
+      found.push_back(rel_value(from, to, rel_id));
+      items = &on_create_;
+    }
+    for (Value& rel : found) {
+      Row row = in;
+      if (row.size() <= static_cast<size_t>(slot_)) row.resize(slot_ + 1);
+      row[slot_] = std::move(rel);
       DataChunk bound;
       bound.AppendRow(row);
       RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));

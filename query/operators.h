@@ -622,6 +622,32 @@ class Merge : public WriteOperator {
   bool* wrote_;
 };
 
+// MERGE (a)-[r:Type {props}]->(b) between nodes bound earlier: per input row,
+// binds every `Type` edge from a to b (either way for an undirected pattern)
+// whose given properties equal, else creates one (a to b when both
+// orientations fit) with the other properties at their DEFAULT; then applies
+// ON MATCH / ON CREATE items. Consumes all input first.
+class MergeRel : public WriteOperator {
+ public:
+  MergeRel(OperatorPtr input, int slot, TableId table, int left_slot, int right_slot, RelDirection direction,
+           std::vector<std::pair<uint32_t, BoundExpressionPtr>> props, std::vector<SetItemSpec> on_create,
+           std::vector<SetItemSpec> on_match, bool* wrote);
+  std::string Describe() const override;
+
+ protected:
+  Status Run(ExecContext* ctx) override;
+
+ private:
+  int slot_;
+  TableId table_;
+  // The pattern's nodes as written: (left)-[...]-(right).
+  int left_slot_, right_slot_;
+  RelDirection direction_;
+  std::vector<std::pair<uint32_t, BoundExpressionPtr>> props_;
+  std::vector<SetItemSpec> on_create_, on_match_;
+  bool* wrote_;
+};
+
 }  // namespace query
 }  // namespace ruzu
 

@@ -19,6 +19,19 @@ Status BinderError(std::string_view text, const SourcePosition& position, const 
 
 namespace {
 
+// A property's DEFAULT as CALL table_info shows it: a literal (`1`, `'unknown'`,
+// `2024-01-31`), empty when there is none.
+std::string DefaultExpressionText(const Value& value) {
+  if (value.is_null()) return "";
+  if (value.type() != LogicalType::kString) return value.ToString();
+  std::string quoted = "'";
+  for (char ch : value.string_value()) {
+    if (ch == '\\' || ch == '\'') quoted += '\\';
+    quoted += ch;
+  }
+  return quoted + "'";
+}
+
 // Whether an expression of type `t` may stand where `want` is expected: it
 // is of that type or an untyped NULL.
 bool IsOrAny(LogicalType t, LogicalType want) { return t == want || t == LogicalType::kAny; }
@@ -337,6 +350,10 @@ class Planner {
   Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
   Status PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope);
   Status PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope);
+  // MERGE (a)-[r:Type {...}]->(b) with a and b bound earlier.
+  Status PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* scope);
+  // A positioned error when property `index` of `schema` is SERIAL (assigned on insert, never written).
+  Status CheckNotSerial(const TableSchema& schema, uint32_t index, const SourcePosition& position);
   // WITH / RETURN. For RETURN fills names/types.
   Status PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
                         const SourcePosition& pos, OperatorPtr* plan, Scope* scope, PlannedQuery* out);
@@ -1447,6 +1464,13 @@ bool Planner::FactorizeCount(const std::vector<BoundExpressionPtr>& keys, std::v
 
 // ---------------------------------------------------------------- CREATE
 
+Status Planner::CheckNotSerial(const TableSchema& schema, uint32_t index, const SourcePosition& position) {
+  const PropertyDef& def = schema.properties[index];
+  if (!def.serial) return Status::OK();
+  return Error(position, "SERIAL property " + def.name + " of " + schema.name +
+                             " is assigned automatically and cannot be set");
+}
+
 Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope) {
   writes_ = true;
   std::vector<NodeCreateSpec> node_specs;
@@ -1488,9 +1512,10 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
         return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
                                           " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
       }
+      RETURN_IF_ERROR(CheckNotSerial(*schema, *idx, value->position));
       spec.values[*idx] = std::move(b);
     }
-    if (!spec.values[schema->primary_key]) {
+    if (!spec.values[schema->primary_key] && !schema->properties[schema->primary_key].serial) {
       return Error(np.position, "CREATE of a " + schema->name + " node needs its primary key " +
                                     schema->properties[schema->primary_key].name);
     }
@@ -1638,8 +1663,11 @@ Status Planner::PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scop
 Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope) {
   writes_ = true;
   const PathPattern& p = c.pattern;
+  if (p.rels.size() == 1 && p.nodes.size() == 2 && p.path_variable.empty()) return PlanMergeRel(c, plan, scope);
   if (!p.rels.empty() || p.nodes.size() != 1 || !p.path_variable.empty()) {
-    return Error(c.position, "MERGE of a relationship or path is not supported yet", StatusCode::kUnsupported);
+    return Error(c.position,
+                 "MERGE of a path is not supported yet (only a node, or one relationship between bound nodes)",
+                 StatusCode::kUnsupported);
   }
   const NodePattern& np = p.nodes[0];
   if (!np.variable.empty() && scope->Find(np.variable)) {
@@ -1662,10 +1690,11 @@ Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope)
       return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
                                         " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
     }
+    RETURN_IF_ERROR(CheckNotSerial(*schema, *idx, value->position));
     has_key |= *idx == schema->primary_key;
     props.emplace_back(*idx, std::move(b));
   }
-  if (!has_key) {
+  if (!has_key && !schema->properties[schema->primary_key].serial) {
     return Error(np.position, "MERGE of a " + schema->name + " node needs its primary key " +
                                   schema->properties[schema->primary_key].name);
   }
@@ -1680,6 +1709,59 @@ Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope)
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
   *plan = std::make_unique<Merge>(std::move(*plan), slot, tables[0], std::move(props), std::move(on_create),
                                   std::move(on_match), wrote_);
+  return Status::OK();
+}
+
+Status Planner::PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* scope) {
+  const PathPattern& p = c.pattern;
+  int end_slots[2];
+  for (int end = 0; end < 2; end++) {
+    const NodePattern& np = p.nodes[end];
+    const Variable* v = np.variable.empty() ? nullptr : scope->Find(np.variable);
+    if (v == nullptr || !np.labels.empty() || !np.properties.empty()) {
+      return Error(np.position, "MERGE of a relationship needs both end nodes bound earlier, as plain variables "
+                                "((a)-[:R]->(b)); merging new nodes with it is not supported yet",
+                   StatusCode::kUnsupported);
+    }
+    if (v->kind != VarKind::kNode) return Error(np.position, "variable " + np.variable + " is not a node");
+    end_slots[end] = v->slot;
+  }
+  const RelPattern& rp = p.rels[0];
+  if (rp.types.size() != 1) {
+    return Error(rp.position, "MERGE of a relationship needs exactly one type (its relationship table)");
+  }
+  if (rp.variable_length) return Error(rp.position, "MERGE cannot use a variable-length relationship");
+  if (!rp.variable.empty() && scope->Find(rp.variable)) {
+    return Error(rp.position, "variable " + rp.variable + " is already bound");
+  }
+  ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
+  const TableSchema* schema = catalog_.GetTable(tables[0]);
+  std::vector<std::pair<uint32_t, BoundExpressionPtr>> props;
+  for (const auto& [key, value] : rp.properties) {
+    auto idx = schema->FindProperty(key);
+    if (!idx) {
+      return Error(value->position, "cannot find property " + key + " in table " + schema->name, StatusCode::kNotFound);
+    }
+    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
+    b = Unwrap(std::move(b));
+    LogicalType want = schema->properties[*idx].type;
+    if (!Castable(b->type, want)) {
+      return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
+                                        " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
+    }
+    props.emplace_back(*idx, std::move(b));
+  }
+  std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
+  Variable v;
+  v.kind = VarKind::kRel;
+  v.type = LogicalType::kRel;
+  v.tables = tables;
+  v.anonymous = rp.variable.empty();
+  int slot = scope->Add(name, v)->slot;
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
+  *plan = std::make_unique<MergeRel>(std::move(*plan), slot, tables[0], end_slots[0], end_slots[1], rp.direction,
+                                     std::move(props), std::move(on_create), std::move(on_match), wrote_);
   return Status::OK();
 }
 
@@ -1984,15 +2066,18 @@ Status Planner::PlanCall(const CallClause& c, OperatorPtr* plan, Scope* scope) {
       return Error(call.children[0]->position, "table " + call.children[0]->string_value + " does not exist",
                    StatusCode::kNotFound);
     }
-    names = {"property id", "name", "type", "primary key"};
-    types = {LogicalType::kInt64, LogicalType::kString, LogicalType::kString, LogicalType::kBool};
+    names = {"property id", "name", "type", "default expression", "primary key"};
+    types = {LogicalType::kInt64, LogicalType::kString, LogicalType::kString, LogicalType::kString,
+             LogicalType::kBool};
     if (t->is_rel()) {
       names.pop_back();
       types.pop_back();
     }
     for (size_t i = 0; i < t->properties.size(); i++) {
-      Row r{Value::Int64(static_cast<int64_t>(i)), Value::String(t->properties[i].name),
-            Value::String(LogicalTypeName(t->properties[i].type))};
+      const PropertyDef& def = t->properties[i];
+      Row r{Value::Int64(static_cast<int64_t>(i)), Value::String(def.name),
+            Value::String(def.serial ? "SERIAL" : LogicalTypeName(def.type)),
+            Value::String(DefaultExpressionText(def.default_value))};
       if (t->is_node()) r.push_back(Value::Bool(i == t->primary_key));
       rows.push_back(std::move(r));
     }
