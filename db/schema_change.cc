@@ -59,6 +59,8 @@ Status Database::Impl::ChangeSchema(const SchemaChange& change) {
         return AlreadyExists("table " + before.name + " already has a property " + change.property);
       }
       after.properties.push_back(PropertyDef{change.property, change.type});
+      // The default also serves rows created later without the property.
+      after.properties.back().default_value = change.fill;
       columns.push_back(ColumnSource{-1, change.type, change.fill});
       rewrite_columns = true;
       break;
