@@ -98,20 +98,6 @@ Status ColumnStoreLoader::FlushGroup() {
   return Status::OK();
 }
 
-Result<Value> ColumnStoreLoader::Get(uint64_t row, uint32_t column) const {
-  CHECK_LT(row, rows_);
-  const uint64_t ncols = buffer_.size();
-  const uint64_t group = row / kNodeGroupSize;
-  if ((group + 1) * ncols <= directory_.size()) {
-    const format::ChunkMeta& meta = directory_[group * ncols + column];
-    RETURN_IF_ERROR(ValidateChunk(meta, store_->types_[column]));
-    std::vector<Value> out;
-    RETURN_IF_ERROR(ReadChunk(pool_, meta, store_->types_[column], row % kNodeGroupSize, 1, &out));
-    return std::move(out[0]);
-  }
-  return buffer_[column][row % kNodeGroupSize];
-}
-
 Result<StagedColumnStore> ColumnStoreLoader::Finish() {
   if (!buffer_.empty() && !buffer_[0].empty()) RETURN_IF_ERROR(FlushGroup());
   StagedColumnStore out;

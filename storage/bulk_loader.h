@@ -79,8 +79,6 @@ class ColumnStoreLoader {
   // Appends rows [begin, begin + count) of `columns` (one vector per
   // column, values of the column's type or NULL), moving the values out.
   Status Append(std::vector<std::vector<Value>>* columns, size_t begin, size_t count);
-  // A value of the loaded store (old or new row).
-  Result<Value> Get(uint64_t row, uint32_t column) const;
   // Writes the last partial group and the directory.
   Result<StagedColumnStore> Finish();
 
