@@ -25,6 +25,18 @@ Result<bool> Pull(Operator* op, DataChunk* chunk, ExecContext* ctx) {
   }
 }
 
+// Every row `op` produces (for operators that must see all input first:
+// MERGE reads what earlier rows of the same statement created).
+Result<std::vector<Row>> PullAllRows(Operator* op, ExecContext* ctx) {
+  DataChunk input;
+  std::vector<Row> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(op, &input, ctx));
+    if (!more) return rows;
+    for (size_t r = 0; r < input.num_rows; r++) rows.push_back(input.GetRow(r));
+  }
+}
+
 const std::string& TableName(ExecContext* ctx, TableId id) {
   static const std::string kUnknown = "?";
   const TableSchema* s = ctx->catalog().GetTable(id);
@@ -1641,13 +1653,7 @@ std::string Merge::Describe() const {
 }
 
 Status Merge::Run(ExecContext* ctx) {
-  DataChunk input;
-  std::vector<Row> inputs;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
-    if (!more) break;
-    for (size_t r = 0; r < input.num_rows; r++) inputs.push_back(input.GetRow(r));
-  }
+  ASSIGN_OR_RETURN(std::vector<Row> inputs, PullAllRows(child(), ctx));
   const TableSchema* schema = ctx->catalog().GetTable(table_);
   if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table_));
   for (const Row& in : inputs) {
@@ -1745,13 +1751,7 @@ std::string MergeRel::Describe() const {
 }
 
 Status MergeRel::Run(ExecContext* ctx) {
-  DataChunk input;
-  std::vector<Row> inputs;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
-    if (!more) break;
-    for (size_t r = 0; r < input.num_rows; r++) inputs.push_back(input.GetRow(r));
-  }
+  ASSIGN_OR_RETURN(std::vector<Row> inputs, PullAllRows(child(), ctx));
   const Catalog& catalog = ctx->catalog();
   const TableSchema* schema = catalog.GetTable(table_);
   if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table_));
