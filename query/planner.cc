@@ -354,6 +354,10 @@ class Planner {
   Status PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* scope);
   // A positioned error when property `index` of `schema` is SERIAL (assigned on insert, never written).
   Status CheckNotSerial(const TableSchema& schema, uint32_t index, const SourcePosition& position);
+  // `key: value` of a pattern's property map written to `schema`: the
+  // property's index and the bound value, of a type that converts to it.
+  Result<std::pair<uint32_t, BoundExpressionPtr>> BindPropertyValue(const TableSchema& schema, const std::string& key,
+                                                                    const Expression& value, const Scope& scope);
   // WITH / RETURN. For RETURN fills names/types.
   Status PlanProjection(const ProjectionBody& body, const Expression* where, bool is_return,
                         const SourcePosition& pos, OperatorPtr* plan, Scope* scope, PlannedQuery* out);
@@ -1464,6 +1468,22 @@ bool Planner::FactorizeCount(const std::vector<BoundExpressionPtr>& keys, std::v
 
 // ---------------------------------------------------------------- CREATE
 
+Result<std::pair<uint32_t, BoundExpressionPtr>> Planner::BindPropertyValue(const TableSchema& schema,
+                                                                           const std::string& key,
+                                                                           const Expression& value, const Scope& scope) {
+  auto idx = schema.FindProperty(key);
+  if (!idx) {
+    return Error(value.position, "cannot find property " + key + " in table " + schema.name, StatusCode::kNotFound);
+  }
+  ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(value, scope, nullptr));
+  LogicalType want = schema.properties[*idx].type;
+  if (!Castable(b->type, want)) {
+    return Error(value.position, "type mismatch: property " + schema.name + "." + schema.properties[*idx].name +
+                                     " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
+  }
+  return std::make_pair(*idx, std::move(b));
+}
+
 Status Planner::CheckNotSerial(const TableSchema& schema, uint32_t index, const SourcePosition& position) {
   const PropertyDef& def = schema.properties[index];
   if (!def.serial) return Status::OK();
@@ -1500,20 +1520,9 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
     spec.table = tables[0];
     spec.values.resize(schema->properties.size());
     for (const auto& [key, value] : np.properties) {
-      auto idx = schema->FindProperty(key);
-      if (!idx) {
-        return Error(value->position, "cannot find property " + key + " in table " + schema->name,
-                     StatusCode::kNotFound);
-      }
-      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
-      b = Unwrap(std::move(b));
-      LogicalType want = schema->properties[*idx].type;
-      if (!Castable(b->type, want)) {
-        return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
-                                          " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
-      }
-      RETURN_IF_ERROR(CheckNotSerial(*schema, *idx, value->position));
-      spec.values[*idx] = std::move(b);
+      ASSIGN_OR_RETURN(auto bound, BindPropertyValue(*schema, key, *value, *scope));
+      RETURN_IF_ERROR(CheckNotSerial(*schema, bound.first, value->position));
+      spec.values[bound.first] = std::move(bound.second);
     }
     if (!spec.values[schema->primary_key] && !schema->properties[schema->primary_key].serial) {
       return Error(np.position, "CREATE of a " + schema->name + " node needs its primary key " +
@@ -1566,19 +1575,8 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
       spec.to_slot = to.first;
       spec.values.resize(schema->properties.size());
       for (const auto& [key, value] : rp.properties) {
-        auto idx = schema->FindProperty(key);
-        if (!idx) {
-          return Error(value->position, "cannot find property " + key + " in table " + schema->name,
-                       StatusCode::kNotFound);
-        }
-        ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
-        LogicalType want = schema->properties[*idx].type;
-        if (!Castable(b->type, want)) {
-          return Error(value->position, "type mismatch: property " + schema->name + "." +
-                                            schema->properties[*idx].name + " is " + LogicalTypeName(want) +
-                                            ", not " + LogicalTypeName(b->type));
-        }
-        spec.values[*idx] = std::move(b);
+        ASSIGN_OR_RETURN(auto bound, BindPropertyValue(*schema, key, *value, *scope));
+        spec.values[bound.first] = std::move(bound.second);
       }
       std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
       if (!rp.variable.empty() && scope->Find(name)) return Error(rp.position, "variable " + name + " is already bound");
@@ -1679,20 +1677,10 @@ Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope)
   std::vector<std::pair<uint32_t, BoundExpressionPtr>> props;
   bool has_key = false;
   for (const auto& [key, value] : np.properties) {
-    auto idx = schema->FindProperty(key);
-    if (!idx) {
-      return Error(value->position, "cannot find property " + key + " in table " + schema->name, StatusCode::kNotFound);
-    }
-    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
-    b = Unwrap(std::move(b));
-    LogicalType want = schema->properties[*idx].type;
-    if (!Castable(b->type, want)) {
-      return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
-                                        " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
-    }
-    RETURN_IF_ERROR(CheckNotSerial(*schema, *idx, value->position));
-    has_key |= *idx == schema->primary_key;
-    props.emplace_back(*idx, std::move(b));
+    ASSIGN_OR_RETURN(auto bound, BindPropertyValue(*schema, key, *value, *scope));
+    RETURN_IF_ERROR(CheckNotSerial(*schema, bound.first, value->position));
+    has_key |= bound.first == schema->primary_key;
+    props.push_back(std::move(bound));
   }
   if (!has_key && !schema->properties[schema->primary_key].serial) {
     return Error(np.position, "MERGE of a " + schema->name + " node needs its primary key " +
@@ -1738,18 +1726,8 @@ Status Planner::PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* sco
   const TableSchema* schema = catalog_.GetTable(tables[0]);
   std::vector<std::pair<uint32_t, BoundExpressionPtr>> props;
   for (const auto& [key, value] : rp.properties) {
-    auto idx = schema->FindProperty(key);
-    if (!idx) {
-      return Error(value->position, "cannot find property " + key + " in table " + schema->name, StatusCode::kNotFound);
-    }
-    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*value, *scope, nullptr));
-    b = Unwrap(std::move(b));
-    LogicalType want = schema->properties[*idx].type;
-    if (!Castable(b->type, want)) {
-      return Error(value->position, "type mismatch: property " + schema->name + "." + schema->properties[*idx].name +
-                                        " is " + LogicalTypeName(want) + ", not " + LogicalTypeName(b->type));
-    }
-    props.emplace_back(*idx, std::move(b));
+    ASSIGN_OR_RETURN(auto bound, BindPropertyValue(*schema, key, *value, *scope));
+    props.push_back(std::move(bound));
   }
   std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
   Variable v;
