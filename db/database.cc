@@ -255,7 +255,9 @@ Status Database::Impl::LoadManifest() {
     return Corruption("manifest of '" + path_ + "' is malformed");
   }
   const format::Manifest* m = format::GetManifest(buffer.get());
-  if (m->format_version() != kFormatVersion || m->epoch() != h.epoch) {
+  // A manifest is written in its header's format version (this build reads
+  // every version up to its own).
+  if (m->format_version() != h.format_version || m->epoch() != h.epoch) {
     return Corruption("manifest of '" + path_ + "' does not belong to its header (version " +
                       std::to_string(m->format_version()) + ", epoch " + std::to_string(m->epoch()) + ")");
   }

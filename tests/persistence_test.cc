@@ -2,6 +2,7 @@
 // type, NULLs, several relationship tables, both CSR directions.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -267,6 +268,47 @@ TEST_F(PersistenceTest, CheckpointsAutomaticallyWhenTheWalGrows) {
   ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadOnly));
   EXPECT_EQ(*txn->CountNodes("N"), 200u);
   EXPECT_TRUE(Problems(db.get()).empty());
+}
+
+}  // namespace
+}  // namespace ruzu
+
+namespace ruzu {
+namespace {
+
+// A database written by format version 1 (before packed chunks and 3-byte
+// CSR widths): this build opens it, reads it, and its first checkpoint
+// rewrites what changed in format 2.
+TEST(FormatCompatibilityTest, OpensAndUpgradesAVersion1Database) {
+  const std::string dir = MakeTempDir();
+  const std::string path = dir + "/v1.ruzu";
+  for (const char* suffix : {"", ".wal"}) {
+    std::ifstream in(std::string("tests/data/format1_1000_rels.ruzu") + suffix, std::ios::binary);
+    ASSERT_TRUE(in.good()) << suffix;
+    std::ofstream out(path + suffix, std::ios::binary);
+    out << in.rdbuf();
+  }
+  std::string dump;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open(path));
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
+    EXPECT_TRUE(problems.empty()) << problems[0];
+    ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadWrite));
+    EXPECT_EQ(*txn->CountRels("Knows"), 1000u);
+    ASSERT_OK_AND_ASSIGN(uint64_t persons, txn->CountNodes("Person"));
+    ASSERT_GT(persons, 1u);
+    ASSERT_OK(txn->InsertNode("Person", {Value::Int64(1 << 30), Value::String("new")}).status());
+    ASSERT_OK(txn->InsertRel("Knows", Value::Int64(1 << 30), Value::Int64(0), {Value::Int64(7)}).status());
+    ASSERT_OK(txn->Commit());
+    ASSERT_OK(db->Checkpoint());
+    ASSERT_OK_AND_ASSIGN(dump, db->Dump());
+  }
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(path));
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> problems, db->Verify());
+  EXPECT_TRUE(problems.empty()) << problems[0];
+  EXPECT_EQ(*db->Dump(), dump);
+  ASSERT_OK_AND_ASSIGN(auto txn, db->Begin(TransactionMode::kReadOnly));
+  EXPECT_EQ(*txn->CountRels("Knows"), 1001u);
 }
 
 }  // namespace
