@@ -1637,6 +1637,71 @@ Status Delete::Run(ExecContext* ctx) {
 
 // ------------------------------------------------------------------ MERGE
 
+namespace {
+
+using WantedValues = std::vector<std::pair<uint32_t, Value>>;
+
+// The values a MERGE pattern asks for, converted to the property types;
+// `what` ("node", "relationship") names the entity in errors.
+Result<WantedValues> EvaluateWanted(const std::vector<std::pair<uint32_t, BoundExpressionPtr>>& props,
+                                    const TableSchema& schema, const DataChunk& one, ExecContext* ctx,
+                                    const char* what) {
+  WantedValues want;
+  for (const auto& [idx, expr] : props) {
+    const PropertyDef& def = schema.properties[idx];
+    ASSIGN_OR_RETURN(Value v, Evaluate(*expr, one, 0, ctx));
+    if (v.is_null()) {
+      return InvalidArgument(std::string("MERGE cannot match or create a ") + what + " with a NULL property (" +
+                             schema.name + "." + def.name + ")");
+    }
+    Result<Value> cast = v.CastTo(def.type);
+    if (!cast.ok()) {
+      return InvalidArgument("Type mismatch: property " + schema.name + "." + def.name + " is " +
+                             LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) + " value " +
+                             v.ToString());
+    }
+    want.emplace_back(idx, std::move(*cast));
+  }
+  return want;
+}
+
+// Whether stored property `values` hold every wanted value (NULL matches nothing).
+bool HasWanted(const std::vector<Value>& values, const WantedValues& want) {
+  for (const auto& [idx, v] : want) {
+    if (idx >= values.size() || values[idx].is_null() || !ValuesEqual(values[idx], v)) return false;
+  }
+  return true;
+}
+
+// The properties MERGE creates: the wanted values, defaults for the rest.
+std::vector<Value> ValuesToCreate(const TableSchema& schema, const WantedValues& want) {
+  std::vector<Value> values;
+  for (const PropertyDef& def : schema.properties) {
+    values.push_back(def.default_value.is_null() ? Value::Null(def.type) : def.default_value);
+  }
+  for (const auto& [idx, v] : want) values[idx] = v;
+  return values;
+}
+
+// One output row per matched or created entity, with `items` (ON MATCH or
+// ON CREATE SET) applied to it.
+Status EmitMerged(const Row& in, int slot, std::vector<Value> entities, const std::vector<SetItemSpec>& items,
+                  ExecContext* ctx, bool* wrote, DataChunk* out) {
+  for (Value& entity : entities) {
+    Row row = in;
+    if (row.size() <= static_cast<size_t>(slot)) row.resize(slot + 1);
+    row[slot] = std::move(entity);
+    DataChunk bound;
+    bound.AppendRow(row);
+    RETURN_IF_ERROR(ApplySetItems(items, bound, 0, ctx, wrote));
+    out->AppendRow(row);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+
 Merge::Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
              std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
     : slot_(slot),
@@ -1660,44 +1725,24 @@ Status Merge::Run(ExecContext* ctx) {
     RETURN_IF_ERROR(ctx->CheckInterrupted());
     DataChunk one;
     one.AppendRow(in);
-    // The wanted values, converted to the property types.
-    std::vector<std::pair<uint32_t, Value>> want;
+    ASSIGN_OR_RETURN(WantedValues want, EvaluateWanted(props_, *schema, one, ctx, "node"));
     std::optional<Value> key;
-    for (const auto& [idx, expr] : props_) {
-      const PropertyDef& def = schema->properties[idx];
-      ASSIGN_OR_RETURN(Value v, Evaluate(*expr, one, 0, ctx));
-      if (v.is_null()) {
-        return InvalidArgument("MERGE cannot match or create a node with a NULL property (" + schema->name + "." +
-                               def.name + ")");
-      }
-      Result<Value> cast = v.CastTo(def.type);
-      if (!cast.ok()) {
-        return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
-                               LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) + " value " +
-                               v.ToString());
-      }
-      if (idx == schema->primary_key) key = *cast;
-      want.emplace_back(idx, std::move(*cast));
+    for (const auto& [idx, v] : want) {
+      if (idx == schema->primary_key) key = v;
     }
-    auto matches = [&](const std::vector<Value>& values) {
-      for (const auto& [idx, v] : want) {
-        if (idx >= values.size() || values[idx].is_null() || !ValuesEqual(values[idx], v)) return false;
-      }
-      return true;
-    };
     std::vector<uint64_t> found;
     if (key) {
       ASSIGN_OR_RETURN(std::optional<uint64_t> offset, ctx->txn()->LookupNode(schema->name, *key));
       if (offset) {
         ASSIGN_OR_RETURN(auto values, ctx->NodeProperties(table_, *offset));
-        if (!matches(*values)) {
+        if (!HasWanted(*values, want)) {
           return AlreadyExists("duplicate primary key " + key->ToString() + " in table " + schema->name);
         }
         found.push_back(*offset);
       }
     } else {
       RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
-        if (matches(values)) found.push_back(offset);
+        if (HasWanted(values, want)) found.push_back(offset);
         return true;
       }));
     }
@@ -1707,26 +1752,15 @@ Status Merge::Run(ExecContext* ctx) {
         return InvalidArgument("MERGE found no " + schema->name + " node and cannot create one without its primary key " +
                                schema->properties[schema->primary_key].name);
       }
-      std::vector<Value> values;
-      for (const PropertyDef& def : schema->properties) {
-        values.push_back(def.default_value.is_null() ? Value::Null(def.type) : def.default_value);
-      }
-      for (const auto& [idx, v] : want) values[idx] = v;
       *wrote_ = true;
-      ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, values));
+      ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, ValuesToCreate(*schema, want)));
       ctx->ForgetNode(table_, offset);
       found.push_back(offset);
       items = &on_create_;
     }
-    for (uint64_t offset : found) {
-      Row row = in;
-      if (row.size() <= static_cast<size_t>(slot_)) row.resize(slot_ + 1);
-      row[slot_] = Value::InternalId(table_, offset);
-      DataChunk bound;
-      bound.AppendRow(row);
-      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
-      rows_.AppendRow(row);
-    }
+    std::vector<Value> nodes;
+    for (uint64_t offset : found) nodes.push_back(Value::InternalId(table_, offset));
+    RETURN_IF_ERROR(EmitMerged(in, slot_, std::move(nodes), *items, ctx, wrote_, &rows_));
   }
   return Status::OK();
 }
@@ -1759,22 +1793,7 @@ Status MergeRel::Run(ExecContext* ctx) {
     RETURN_IF_ERROR(ctx->CheckInterrupted());
     DataChunk one;
     one.AppendRow(in);
-    std::vector<std::pair<uint32_t, Value>> want;
-    for (const auto& [idx, expr] : props_) {
-      const PropertyDef& def = schema->properties[idx];
-      ASSIGN_OR_RETURN(Value v, Evaluate(*expr, one, 0, ctx));
-      if (v.is_null()) {
-        return InvalidArgument("MERGE cannot match or create a relationship with a NULL property (" + schema->name +
-                               "." + def.name + ")");
-      }
-      Result<Value> cast = v.CastTo(def.type);
-      if (!cast.ok()) {
-        return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
-                               LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) + " value " +
-                               v.ToString());
-      }
-      want.emplace_back(idx, std::move(*cast));
-    }
+    ASSIGN_OR_RETURN(WantedValues want, EvaluateWanted(props_, *schema, one, ctx, "relationship"));
     const Value left = static_cast<size_t>(left_slot_) < in.size() ? in[left_slot_] : Value();
     const Value right = static_cast<size_t>(right_slot_) < in.size() ? in[right_slot_] : Value();
     if (left.is_null() || right.is_null()) {
@@ -1816,21 +1835,12 @@ Status MergeRel::Run(ExecContext* ctx) {
       for (const GraphEdge& edge : edges) {
         if (edge.neighbour != to.id_offset()) continue;
         ASSIGN_OR_RETURN(auto values, ctx->RelProperties(table_, edge.rel_id));
-        bool equal = true;
-        for (const auto& [idx, v] : want) {
-          if (idx >= values->size() || (*values)[idx].is_null() || !ValuesEqual((*values)[idx], v)) equal = false;
-        }
-        if (equal) found.push_back(rel_value(from, to, edge.rel_id));
+        if (HasWanted(*values, want)) found.push_back(rel_value(from, to, edge.rel_id));
       }
     }
     const std::vector<SetItemSpec>* items = &on_match_;
     if (found.empty()) {
       const auto& [from, to] = orientations[0];
-      std::vector<Value> values;
-      for (const PropertyDef& def : schema->properties) {
-        values.push_back(def.default_value.is_null() ? Value::Null(def.type) : def.default_value);
-      }
-      for (const auto& [idx, v] : want) values[idx] = v;
       Value keys[2];
       for (int end = 0; end < 2; end++) {
         const Value& node = end == 0 ? from : to;
@@ -1838,19 +1848,12 @@ Status MergeRel::Run(ExecContext* ctx) {
         keys[end] = (*node_values)[catalog.GetTable(node.id_table())->primary_key];
       }
       *wrote_ = true;
-      ASSIGN_OR_RETURN(uint64_t rel_id, ctx->txn()->InsertRel(schema->name, keys[0], keys[1], std::move(values)));
+      ASSIGN_OR_RETURN(uint64_t rel_id,
+                       ctx->txn()->InsertRel(schema->name, keys[0], keys[1], ValuesToCreate(*schema, want)));
       found.push_back(rel_value(from, to, rel_id));
       items = &on_create_;
     }
-    for (Value& rel : found) {
-      Row row = in;
-      if (row.size() <= static_cast<size_t>(slot_)) row.resize(slot_ + 1);
-      row[slot_] = std::move(rel);
-      DataChunk bound;
-      bound.AppendRow(row);
-      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
-      rows_.AppendRow(row);
-    }
+    RETURN_IF_ERROR(EmitMerged(in, slot_, std::move(found), *items, ctx, wrote_, &rows_));
   }
   return Status::OK();
 }
