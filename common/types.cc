@@ -25,6 +25,7 @@ const char* LogicalTypeName(LogicalType type) {
     case LogicalType::kNode: return "NODE";
     case LogicalType::kRel: return "REL";
     case LogicalType::kList: return "LIST";
+    case LogicalType::kRecursiveRel: return "RECURSIVE_REL";
     case LogicalType::kAny: return "ANY";
   }
   return "UNKNOWN";
@@ -59,7 +60,8 @@ uint32_t FixedWidth(LogicalType type) {
 }
 
 struct Value::Composite {
-  std::vector<Value> items;
+  std::vector<Value> items;  // a LIST's items; a RECURSIVE_REL's nodes
+  std::vector<Value> rels;   // a RECURSIVE_REL's relationships
   NodeValue node;
   RelValue rel;
 };
@@ -94,7 +96,18 @@ Value Value::Rel(RelValue rel) {
   return v;
 }
 
+Value Value::RecursiveRel(std::vector<Value> nodes, std::vector<Value> rels) {
+  Value v(LogicalType::kRecursiveRel, 0);
+  auto c = std::make_shared<Composite>();
+  c->items = std::move(nodes);
+  c->rels = std::move(rels);
+  v.composite_ = std::move(c);
+  return v;
+}
+
 const std::vector<Value>& Value::list_items() const { return composite_->items; }
+const std::vector<Value>& Value::path_nodes() const { return composite_->items; }
+const std::vector<Value>& Value::path_rels() const { return composite_->rels; }
 const NodeValue& Value::node_value() const { return composite_->node; }
 const RelValue& Value::rel_value() const { return composite_->rel; }
 
@@ -162,6 +175,17 @@ Result<Value> Value::CastTo(LogicalType target) const {
   return mismatch();
 }
 
+namespace {
+std::string ListToString(const std::vector<Value>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); i++) {
+    if (i > 0) out += ",";
+    out += items[i].ToString();
+  }
+  return out + "]";
+}
+}  // namespace
+
 std::string Value::ToString() const {
   if (is_null_) return "";
   switch (type_) {
@@ -178,14 +202,9 @@ std::string Value::ToString() const {
     case LogicalType::kDate: return FormatDate(static_cast<int32_t>(int_));
     case LogicalType::kTimestamp: return FormatTimestamp(int_);
     case LogicalType::kInternalId: return std::to_string(table_) + ":" + std::to_string(int_);
-    case LogicalType::kList: {
-      std::string out = "[";
-      for (size_t i = 0; i < composite_->items.size(); i++) {
-        if (i > 0) out += ",";
-        out += composite_->items[i].ToString();
-      }
-      return out + "]";
-    }
+    case LogicalType::kList: return ListToString(composite_->items);
+    case LogicalType::kRecursiveRel:
+      return "{_NODES: " + ListToString(composite_->items) + ", _RELS: " + ListToString(composite_->rels) + "}";
     case LogicalType::kNode: {
       const NodeValue& n = composite_->node;
       std::string out = "{_ID: " + std::to_string(n.table) + ":" + std::to_string(n.offset) + ", _LABEL: " + n.label;
@@ -213,6 +232,8 @@ bool Value::operator==(const Value& o) const {
     case LogicalType::kString: return string_ == o.string_;
     case LogicalType::kInternalId: return table_ == o.table_ && int_ == o.int_;
     case LogicalType::kList: return composite_->items == o.composite_->items;
+    case LogicalType::kRecursiveRel:
+      return composite_->items == o.composite_->items && composite_->rels == o.composite_->rels;
     case LogicalType::kNode:
       return composite_->node.table == o.composite_->node.table && composite_->node.offset == o.composite_->node.offset;
     case LogicalType::kRel:

@@ -32,6 +32,9 @@ enum class LogicalType : uint8_t {
   kRel = 13,
   kList = 14,
   kAny = 15,  // the type of an untyped NULL literal or an empty list's elements
+  // A path (KuzuDB's RECURSIVE_REL): a named path or the variable of a
+  // variable-length relationship; its nodes and relationships in order.
+  kRecursiveRel = 16,
 };
 
 // "INT64", "STRING", ...
@@ -87,6 +90,9 @@ class Value {
   static Value List(std::vector<Value> items);
   static Value Node(NodeValue node);
   static Value Rel(RelValue rel);
+  // `nodes` are NODE (or, inside the executor, INTERNAL_ID) values,
+  // `rels` REL values, in path order.
+  static Value RecursiveRel(std::vector<Value> nodes, std::vector<Value> rels);
 
   LogicalType type() const { return type_; }
   bool is_null() const { return is_null_; }
@@ -103,6 +109,8 @@ class Value {
   const std::vector<Value>& list_items() const;
   const NodeValue& node_value() const;
   const RelValue& rel_value() const;
+  const std::vector<Value>& path_nodes() const;
+  const std::vector<Value>& path_rels() const;
 
   // Converts to `target` where the conversion is exact (INT8 -> INT64,
   // INT64 3 -> INT8, INT -> DOUBLE, FLOAT <-> DOUBLE); otherwise an error

@@ -36,6 +36,9 @@ bool SameValue(const Value& a, const Value& b) {
       }
       return true;
     }
+    case LogicalType::kRecursiveRel:
+      return SameValue(Value::List(a.path_nodes()), Value::List(b.path_nodes())) &&
+             SameValue(Value::List(a.path_rels()), Value::List(b.path_rels()));
     case LogicalType::kNode:
     case LogicalType::kRel:
       return a == b;

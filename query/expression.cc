@@ -139,6 +139,26 @@ Result<Value> ExecContext::MakeRel(const Value& rel) {
   return Value::Rel(std::move(r));
 }
 
+Result<Value> ExecContext::MakePath(const Value& path) {
+  if (path.is_null()) return Value::Null(LogicalType::kRecursiveRel);
+  std::vector<Value> nodes, rels;
+  nodes.reserve(path.path_nodes().size());
+  rels.reserve(path.path_rels().size());
+  for (const Value& n : path.path_nodes()) {
+    if (n.type() == LogicalType::kNode) {
+      nodes.push_back(n);
+    } else {
+      ASSIGN_OR_RETURN(Value node, MakeNode(n));
+      nodes.push_back(std::move(node));
+    }
+  }
+  for (const Value& r : path.path_rels()) {
+    ASSIGN_OR_RETURN(Value rel, MakeRel(r));
+    rels.push_back(std::move(rel));
+  }
+  return Value::RecursiveRel(std::move(nodes), std::move(rels));
+}
+
 // ---------------------------------------------------------------- chunks
 
 void DataChunk::AppendRowFrom(const DataChunk& from, size_t r) {
@@ -242,7 +262,8 @@ std::string BoundExpression::ToString() const {
     case BoundKind::kSlot: return name.empty() ? "#" + std::to_string(slot) : name;
     case BoundKind::kProperty: return children[0]->ToString() + "." + name;
     case BoundKind::kNodeValue:
-    case BoundKind::kRelValue: return children[0]->ToString();
+    case BoundKind::kRelValue:
+    case BoundKind::kPathValue: return children[0]->ToString();
     case BoundKind::kFunction:
     case BoundKind::kAggregate:
       if (star) return name + "(*)";
@@ -296,7 +317,8 @@ int Family(LogicalType t) {
     case LogicalType::kNode: return 6;
     case LogicalType::kRel: return 7;
     case LogicalType::kList: return 8;
-    default: return 9;
+    case LogicalType::kRecursiveRel: return 9;
+    default: return 10;
   }
 }
 
@@ -496,6 +518,52 @@ Result<Value> CallFunction(const BoundExpression& e, const std::vector<Value>& a
     size_t end = s.find_last_not_of(' ');
     return Value::String(end == std::string::npos ? "" : s.substr(0, end + 1));
   }
+  if (f == "length" && args[0].type() == LogicalType::kRecursiveRel) {
+    return Value::Int64(static_cast<int64_t>(args[0].path_rels().size()));
+  }
+  if (f == "nodes" || f == "rels") {
+    ASSIGN_OR_RETURN(Value whole, ctx->MakePath(args[0]));
+    return Value::List(f == "nodes" ? whole.path_nodes() : whole.path_rels());
+  }
+  if (f == "is_trail" || f == "is_acyclic") {
+    std::set<std::pair<uint32_t, uint64_t>> seen;
+    if (f == "is_trail") {
+      for (const Value& rel : args[0].path_rels()) {
+        if (!seen.emplace(rel.rel_value().table, rel.rel_value().id).second) return Value::Bool(false);
+      }
+    } else {
+      for (const Value& n : args[0].path_nodes()) {
+        auto id = n.type() == LogicalType::kNode ? std::make_pair(n.node_value().table, n.node_value().offset)
+                                                 : std::make_pair(n.id_table(), n.id_offset());
+        if (!seen.insert(id).second) return Value::Bool(false);
+      }
+    }
+    return Value::Bool(true);
+  }
+  if (f == "properties") {
+    std::vector<Value> out;
+    const std::string& name = args[1].string_value();
+    for (const Value& item : args[0].list_items()) {
+      Value found = Value::Null(LogicalType::kAny);
+      const std::vector<std::pair<std::string, Value>>* props = nullptr;
+      if (item.is_null()) {
+      } else if (item.type() == LogicalType::kNode) {
+        props = &item.node_value().properties;
+      } else if (item.type() == LogicalType::kRel) {
+        props = &item.rel_value().properties;
+      } else {
+        return RuntimeError(std::string("properties expects a list of nodes or relationships, not of ") +
+                            LogicalTypeName(item.type()));
+      }
+      if (props != nullptr) {
+        for (const auto& [k, v] : *props) {
+          if (k == name) found = v;
+        }
+      }
+      out.push_back(std::move(found));
+    }
+    return Value::List(std::move(out));
+  }
   if (f == "size" || f == "length") {
     if (args[0].type() == LogicalType::kList) return Value::Int64(args[0].list_items().size());
     return Value::Int64(Utf8Length(args[0].string_value()));
@@ -578,6 +646,16 @@ Result<Value> CallFunction(const BoundExpression& e, const std::vector<Value>& a
 
 }  // namespace
 
+namespace {
+int CompareLists(const std::vector<Value>& x, const std::vector<Value>& y) {
+  for (size_t i = 0; i < x.size() && i < y.size(); i++) {
+    int c = CompareValues(x[i], y[i]);
+    if (c != 0) return c;
+  }
+  return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+}
+}  // namespace
+
 int CompareValues(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? 1 : -1);
   int fa = Family(a.type()), fb = Family(b.type());
@@ -608,13 +686,11 @@ int CompareValues(const Value& a, const Value& b) {
       if (x.table != y.table) return x.table < y.table ? -1 : 1;
       return x.id < y.id ? -1 : (x.id > y.id ? 1 : 0);
     }
-    case 8: {
-      const auto &x = a.list_items(), &y = b.list_items();
-      for (size_t i = 0; i < x.size() && i < y.size(); i++) {
-        int c = CompareValues(x[i], y[i]);
-        if (c != 0) return c;
-      }
-      return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+    case 8: return CompareLists(a.list_items(), b.list_items());
+    case 9: {
+      // Paths: by relationships (they determine the path), then nodes.
+      int c = CompareLists(a.path_rels(), b.path_rels());
+      return c != 0 ? c : CompareLists(a.path_nodes(), b.path_nodes());
     }
     default: return 0;
   }
@@ -635,6 +711,12 @@ size_t HashValue(const Value& v) {
     case 8: {
       size_t h = 7;
       for (const Value& i : v.list_items()) h = h * 1000003 + HashValue(i);
+      return h;
+    }
+    case 9: {
+      size_t h = 11;
+      for (const Value& i : v.path_rels()) h = h * 1000003 + HashValue(i);
+      for (const Value& i : v.path_nodes()) h = h * 1000003 + HashValue(i);
       return h;
     }
     default: return std::hash<int64_t>()(v.int_value()) + static_cast<size_t>(v.type());
@@ -723,6 +805,10 @@ Result<Value> Evaluate(const BoundExpression& e, const DataChunk& row, size_t r,
     case BoundKind::kRelValue: {
       ASSIGN_OR_RETURN(Value rel, Evaluate(*e.children[0], row, r, ctx));
       return ctx->MakeRel(rel);
+    }
+    case BoundKind::kPathValue: {
+      ASSIGN_OR_RETURN(Value path, Evaluate(*e.children[0], row, r, ctx));
+      return ctx->MakePath(path);
     }
     case BoundKind::kAggregate: return InternalError("aggregate evaluated outside an aggregation");
     case BoundKind::kFunction: {
@@ -898,8 +984,20 @@ Result<LogicalType> ScalarFunctionType(const std::string& f, const std::vector<L
   }
   if (f == "size" || f == "length") {
     RETURN_IF_ERROR(arity(1, 1));
+    if (f == "length" && args[0] == LogicalType::kRecursiveRel) return LogicalType::kInt64;
     RETURN_IF_ERROR(want(0, is_str(0) || args[0] == LogicalType::kList, "STRING or LIST"));
     return LogicalType::kInt64;
+  }
+  if (f == "nodes" || f == "rels" || f == "is_trail" || f == "is_acyclic") {
+    RETURN_IF_ERROR(arity(1, 1));
+    RETURN_IF_ERROR(want(0, args[0] == LogicalType::kRecursiveRel, "a path (RECURSIVE_REL)"));
+    return f[0] == 'i' ? LogicalType::kBool : LogicalType::kList;
+  }
+  if (f == "properties") {
+    RETURN_IF_ERROR(arity(2, 2));
+    RETURN_IF_ERROR(want(0, args[0] == LogicalType::kList, "a LIST of nodes or relationships"));
+    RETURN_IF_ERROR(want(1, is_str(1), "STRING"));
+    return LogicalType::kList;
   }
   if (f == "substring" || f == "substr") {
     RETURN_IF_ERROR(arity(2, 3));

@@ -63,6 +63,8 @@ class ExecContext {
   // A whole node / relationship value with all properties.
   Result<Value> MakeNode(const Value& id);
   Result<Value> MakeRel(const Value& rel);
+  // A path with whole nodes and relationships.
+  Result<Value> MakePath(const Value& path);
 
  private:
   // A direct-mapped cache of property values by (table, key). It starts
@@ -111,6 +113,7 @@ enum class BoundKind {
   kProperty,    // property `name` of the node/relationship in children[0]
   kNodeValue,   // the whole node whose id is children[0]
   kRelValue,    // the whole relationship in children[0]
+  kPathValue,   // the whole path (RECURSIVE_REL) in children[0]
   kFunction,    // function `name` (lower-case) of children
   kAggregate,   // only inside the binder; replaced by a kSlot before execution
   kUnary,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -836,72 +837,302 @@ Result<bool> CountPaths::DoNext(DataChunk* out, ExecContext* ctx) {
 
 // --------------------------------------------------------- VarLengthExtend
 
-VarLengthExtend::VarLengthExtend(OperatorPtr input, std::string description, int from_slot, int rel_slot,
-                                 int to_slot, bool to_bound, std::vector<ExtendStep> steps,
-                                 std::vector<TableId> to_tables, int64_t min_hops, int64_t max_hops,
-                                 BoundExpressionPtr edge_filter)
-    : description_(std::move(description)),
-      from_slot_(from_slot),
-      rel_slot_(rel_slot),
-      to_slot_(to_slot),
-      to_bound_(to_bound),
-      steps_(std::move(steps)),
-      to_tables_(std::move(to_tables)),
-      min_hops_(min_hops),
-      max_hops_(max_hops),
-      edge_filter_(std::move(edge_filter)) {
+VarLengthExtend::VarLengthExtend(OperatorPtr input, std::string description, VarLengthSpec spec)
+    : description_(std::move(description)), spec_(std::move(spec)) {
   children_.push_back(std::move(input));
 }
 
-Status VarLengthExtend::Walk(const DataChunk& input, size_t row, const Value& node, int64_t depth, DataChunk* out,
-                             ExecContext* ctx) {
-  RETURN_IF_ERROR(ctx->CheckInterrupted());
-  if (depth >= min_hops_ &&
-      std::find(to_tables_.begin(), to_tables_.end(), node.id_table()) != to_tables_.end()) {
-    bool keep = true;
-    if (to_bound_) {
-      const Value& target = input.columns[to_slot_][row];
-      keep = !target.is_null() && target.id_table() == node.id_table() && target.id_offset() == node.id_offset();
-    }
-    if (keep) {
-      out->AppendRowFrom(input, row);
-      out->SetLast(to_slot_, node);
-      if (out->num_rows > 64 * kChunkCapacity) return OutOfMemory("variable-length pattern produced too many rows");
-    }
+void VarLengthExtend::Reset() {
+  Operator::Reset();
+  input_.Clear();
+  input_row_ = 0;
+  input_done_ = false;
+  row_active_ = false;
+  stack_.clear();
+  reached_.clear();
+  found_.clear();
+  found_pos_ = 0;
+  copies_done_ = 0;
+}
+
+bool VarLengthExtend::IsEnd(const Value& node) const {
+  if (std::find(spec_.to_tables.begin(), spec_.to_tables.end(), node.id_table()) == spec_.to_tables.end()) {
+    return false;
   }
-  if (depth >= max_hops_) return Status::OK();
-  DataChunk probe;
-  probe.num_rows = 1;
-  probe.EnsureWidth(rel_slot_ + 1);
-  for (const ExtendStep& step : steps_) {
+  if (!spec_.to_bound) return true;
+  const Value& target = input_.columns[spec_.to_slot][input_row_];
+  return !target.is_null() && target.id_table() == node.id_table() && target.id_offset() == node.id_offset();
+}
+
+Value VarLengthExtend::HopRel(const Hop& hop, uint64_t from_offset, ExecContext* ctx) const {
+  const ExtendStep& step = *hop.step;
+  RelValue rel;
+  rel.table = step.rel_table;
+  rel.id = hop.edge.rel_id;
+  rel.label = TableName(ctx, step.rel_table);
+  rel.src_table = step.forward ? step.from_table : step.to_table;
+  rel.src_offset = step.forward ? from_offset : hop.edge.neighbour;
+  rel.dst_table = step.forward ? step.to_table : step.from_table;
+  rel.dst_offset = step.forward ? hop.edge.neighbour : from_offset;
+  return Value::Rel(std::move(rel));
+}
+
+Value VarLengthExtend::MakePath(std::vector<Value> nodes, std::vector<Value> rels) const {
+  if (spec_.reverse_path) {
+    std::reverse(nodes.begin(), nodes.end());
+    std::reverse(rels.begin(), rels.end());
+  }
+  return Value::RecursiveRel(std::move(nodes), std::move(rels));
+}
+
+void VarLengthExtend::Emit(const Value& end, Value path, DataChunk* out) const {
+  out->AppendRowFrom(input_, input_row_);
+  if (!spec_.to_bound) out->SetLast(spec_.to_slot, end);
+  if (spec_.path_slot >= 0) out->SetLast(spec_.path_slot, std::move(path));
+}
+
+Status VarLengthExtend::LoadHops(const Value& node, std::vector<Hop>* hops, ExecContext* ctx) {
+  hops->clear();
+  std::vector<GraphEdge> edges;
+  for (const ExtendStep& step : spec_.steps) {
     if (node.id_table() != step.from_table) continue;
-    const TableSchema* schema = ctx->catalog().GetTable(step.rel_table);
-    ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, ctx->txn()->Neighbours(schema->name, node.id_offset(), step.forward));
+    RETURN_IF_ERROR(ctx->txn()->NeighboursInto(TableName(ctx, step.rel_table), node.id_offset(), step.forward, &edges));
     for (const GraphEdge& e : edges) {
-      if (edge_filter_) {
-        RelValue rel;
-        rel.table = step.rel_table;
-        rel.id = e.rel_id;
-        rel.label = schema->name;
-        probe.columns[rel_slot_][0] = Value::Rel(std::move(rel));
-        ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*edge_filter_, probe, 0, ctx));
+      if ((++work_ & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
+      Hop hop{&step, e};
+      if (spec_.edge_filter) {
+        probe_.columns[spec_.edge_slot][0] = HopRel(hop, node.id_offset(), ctx);
+        ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*spec_.edge_filter, probe_, 0, ctx));
         if (!pass) continue;
       }
-      RETURN_IF_ERROR(Walk(input, row, Value::InternalId(step.to_table, e.neighbour), depth + 1, out, ctx));
+      hops->push_back(hop);
     }
   }
   return Status::OK();
 }
 
+Result<bool> VarLengthExtend::MayPassThrough(const Value& node, ExecContext* ctx) {
+  if (!spec_.node_filter) return true;
+  probe_.columns[spec_.node_slot][0] = node;
+  return EvaluatePredicate(*spec_.node_filter, probe_, 0, ctx);
+}
+
+Result<bool> VarLengthExtend::StartRow(ExecContext* ctx) {
+  if (static_cast<size_t>(spec_.from_slot) >= input_.columns.size()) return false;
+  const Value& from = input_.columns[spec_.from_slot][input_row_];
+  if (from.is_null()) return false;
+  probe_.Clear();
+  probe_.AppendRowFrom(input_, input_row_);
+  probe_.EnsureWidth(static_cast<size_t>(std::max(spec_.edge_slot, spec_.node_slot) + 1));
+  if (spec_.mode != PathMode::kWalk) {
+    RETURN_IF_ERROR(SearchShortest(ctx));
+    return true;
+  }
+  stack_.clear();
+  if (spec_.min_hops == 0 && IsEnd(from)) {
+    // The empty walk: emitted by the caller's loop through found_.
+    found_.push_back(Found{from, spec_.path_slot >= 0 ? MakePath({}, {}) : Value(), 1});
+  }
+  if (spec_.max_hops > 0) {
+    Frame root;
+    root.node = from;
+    RETURN_IF_ERROR(LoadHops(from, &root.hops, ctx));
+    stack_.push_back(std::move(root));
+  }
+  return true;
+}
+
+Status VarLengthExtend::ContinueWalk(DataChunk* out, ExecContext* ctx) {
+  while (!stack_.empty() && out->num_rows < kChunkCapacity) {
+    Frame& top = stack_.back();
+    if (top.next >= top.hops.size()) {
+      stack_.pop_back();
+      continue;
+    }
+    const Hop hop = top.hops[top.next++];
+    if ((++work_ & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
+    Value node = Value::InternalId(hop.step->to_table, hop.edge.neighbour);
+    const int64_t depth = static_cast<int64_t>(stack_.size());
+    if (depth >= spec_.min_hops && IsEnd(node)) {
+      Value path;
+      if (spec_.path_slot >= 0) {
+        std::vector<Value> nodes, rels;
+        for (size_t i = 0; i < stack_.size(); i++) {
+          if (i > 0) nodes.push_back(stack_[i].node);
+          const Frame& f = stack_[i];
+          rels.push_back(HopRel(f.hops[f.next - 1], f.node.id_offset(), ctx));
+        }
+        path = MakePath(std::move(nodes), std::move(rels));
+      }
+      Emit(node, std::move(path), out);
+    }
+    if (depth < spec_.max_hops) {
+      ASSIGN_OR_RETURN(bool through, MayPassThrough(node, ctx));
+      if (!through) continue;
+      Frame next;
+      next.node = std::move(node);
+      RETURN_IF_ERROR(LoadHops(next.node, &next.hops, ctx));
+      stack_.push_back(std::move(next));
+    }
+  }
+  return Status::OK();
+}
+
+Status VarLengthExtend::SearchShortest(ExecContext* ctx) {
+  reached_.clear();
+  found_.clear();
+  found_pos_ = 0;
+  copies_done_ = 0;
+  const bool all = spec_.mode == PathMode::kAllShortest;
+  struct IdHash {
+    size_t operator()(const std::pair<uint32_t, uint64_t>& k) const {
+      return std::hash<uint64_t>()(k.second * 0x9E3779B97F4A7C15ull + k.first);
+    }
+  };
+  auto key_of = [](const Value& v) { return std::make_pair(v.id_table(), v.id_offset()); };
+  std::unordered_map<std::pair<uint32_t, uint64_t>, size_t, IdHash> index;
+  const Value& from = input_.columns[spec_.from_slot][input_row_];
+  reached_.push_back(Reached{from, 0, {}, 1});
+  index.emplace(key_of(from), 0);
+  std::vector<size_t> frontier{0}, next;
+  std::vector<Hop> hops;
+  bool target_found = false;
+  for (int64_t level = 1; level <= spec_.max_hops && !frontier.empty() && !target_found; level++) {
+    next.clear();
+    for (size_t u : frontier) {
+      if (level > 1) {
+        ASSIGN_OR_RETURN(bool through, MayPassThrough(reached_[u].node, ctx));
+        if (!through) continue;
+      }
+      RETURN_IF_ERROR(LoadHops(reached_[u].node, &hops, ctx));
+      for (const Hop& hop : hops) {
+        Value node = Value::InternalId(hop.step->to_table, hop.edge.neighbour);
+        auto [it, inserted] = index.emplace(key_of(node), reached_.size());
+        if (inserted) {
+          reached_.push_back(Reached{std::move(node), level, {{u, hop}}, reached_[u].paths});
+          next.push_back(it->second);
+          target_found |= spec_.to_bound && IsEnd(reached_.back().node);
+        } else if (all && reached_[it->second].level == level) {
+          Reached& v = reached_[it->second];
+          v.parents.emplace_back(u, hop);
+          if (__builtin_add_overflow(v.paths, reached_[u].paths, &v.paths)) {
+            return OutOfMemory("too many shortest paths to count");
+          }
+        }
+      }
+    }
+    frontier.swap(next);
+  }
+  for (size_t i = 1; i < reached_.size(); i++) {
+    if (reached_[i].level < spec_.min_hops || !IsEnd(reached_[i].node)) continue;
+    if (spec_.path_slot < 0) {
+      found_.push_back(Found{reached_[i].node, Value(), all ? reached_[i].paths : 1});
+    } else {
+      RETURN_IF_ERROR(ListShortestPaths(i, ctx));
+    }
+  }
+  reached_.clear();
+  return Status::OK();
+}
+
+Status VarLengthExtend::ListShortestPaths(size_t target, ExecContext* ctx) {
+  // Depth-first through the parents back to the start; `hops` collects the
+  // path end first.
+  std::vector<std::pair<size_t, const Hop*>> hops;
+  std::function<Status(size_t)> descend = [&](size_t at) -> Status {
+    if ((++work_ & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
+    if (at == 0) {
+      std::vector<Value> nodes, rels;
+      for (size_t i = hops.size(); i-- > 0;) {
+        const auto& [parent, hop] = hops[i];
+        if (i + 1 < hops.size()) nodes.push_back(reached_[parent].node);
+        rels.push_back(HopRel(*hop, reached_[parent].node.id_offset(), ctx));
+      }
+      found_.push_back(Found{reached_[target].node, MakePath(std::move(nodes), std::move(rels)), 1});
+      return Status::OK();
+    }
+    for (const auto& [parent, hop] : reached_[at].parents) {
+      hops.emplace_back(parent, &hop);
+      RETURN_IF_ERROR(descend(parent));
+      hops.pop_back();
+      if (spec_.mode == PathMode::kShortest) break;
+    }
+    return Status::OK();
+  };
+  return descend(target);
+}
+
 Result<bool> VarLengthExtend::DoNext(DataChunk* out, ExecContext* ctx) {
-  DataChunk input;
-  ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
+  while (out->num_rows < kChunkCapacity) {
+    // Rows found but not yet emitted come first.
+    if (found_pos_ < found_.size()) {
+      const Found& f = found_[found_pos_];
+      uint64_t n = std::min<uint64_t>(f.copies - copies_done_, kChunkCapacity - out->num_rows);
+      for (uint64_t i = 0; i < n; i++) Emit(f.node, f.path, out);
+      copies_done_ += n;
+      if (copies_done_ == f.copies) {
+        found_pos_++;
+        copies_done_ = 0;
+      }
+      continue;
+    }
+    found_.clear();
+    found_pos_ = 0;
+    if (row_active_ && !stack_.empty()) {
+      RETURN_IF_ERROR(ContinueWalk(out, ctx));
+      continue;
+    }
+    if (row_active_) {
+      row_active_ = false;
+      input_row_++;
+    }
+    if (input_row_ >= input_.num_rows) {
+      if (input_done_) break;
+      ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
+      input_row_ = 0;
+      if (!more) {
+        input_done_ = true;
+        input_.Clear();
+        break;
+      }
+    }
+    ASSIGN_OR_RETURN(row_active_, StartRow(ctx));
+    if (!row_active_) input_row_++;
+  }
+  return out->num_rows > 0 || !input_done_;
+}
+
+// ---------------------------------------------------------------- BuildPath
+
+BuildPath::BuildPath(OperatorPtr input, std::string variable, int slot, std::vector<Part> parts)
+    : variable_(std::move(variable)), slot_(slot), parts_(std::move(parts)) {
+  children_.push_back(std::move(input));
+}
+
+Result<bool> BuildPath::DoNext(DataChunk* out, ExecContext* ctx) {
+  ASSIGN_OR_RETURN(bool more, Pull(child(), out, ctx));
   if (!more) return false;
-  for (size_t r = 0; r < input.num_rows; r++) {
-    if (static_cast<size_t>(from_slot_) >= input.columns.size()) continue;
-    const Value& from = input.columns[from_slot_][r];
-    if (from.is_null()) continue;
-    RETURN_IF_ERROR(Walk(input, r, from, 0, out, ctx));
+  out->EnsureWidth(slot_ + 1);
+  for (size_t r = 0; r < out->num_rows; r++) {
+    std::vector<Value> nodes, rels;
+    bool null = false;
+    for (const Part& part : parts_) {
+      const Value& v = out->columns[part.slot][r];
+      if (v.is_null()) {
+        null = true;  // an OPTIONAL MATCH found nothing
+        break;
+      }
+      if (part.is_node) {
+        nodes.push_back(v);
+      } else if (v.type() == LogicalType::kRecursiveRel) {
+        nodes.insert(nodes.end(), v.path_nodes().begin(), v.path_nodes().end());
+        rels.insert(rels.end(), v.path_rels().begin(), v.path_rels().end());
+      } else {
+        rels.push_back(v);
+      }
+    }
+    out->columns[slot_][r] =
+        null ? Value::Null(LogicalType::kRecursiveRel) : Value::RecursiveRel(std::move(nodes), std::move(rels));
   }
   return true;
 }

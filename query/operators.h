@@ -305,33 +305,127 @@ class CountPaths : public Operator {
   bool done_ = false;
 };
 
-// Variable-length extend (`-[:R*min..max]->`): every walk of min..max hops
-// from the node in `from_slot` along `steps` (a hop may follow any step whose
-// from_table is the current node's table) whose edges all pass
-// `edge_filter` (evaluated with the edge in `rel_slot`); binds `to_slot` to
-// the walk's end (or, when `to_bound`, keeps walks ending at it), one row per
-// walk. The end must be in `to_tables`.
+// How a variable-length relationship matches.
+enum class PathMode {
+  kWalk,         // every walk of min..max hops
+  kShortest,     // one shortest path to each reachable end
+  kAllShortest,  // every shortest path to each reachable end
+};
+
+// What VarLengthExtend needs besides its input.
+struct VarLengthSpec {
+  int from_slot = -1;
+  int to_slot = -1;
+  bool to_bound = false;  // keep only paths ending at the node in `to_slot`
+  // The RECURSIVE_REL of each path (its intermediate nodes and its
+  // relationships), or -1 when nothing reads it; in pattern order, which is
+  // against the walk when `reverse_path`.
+  int path_slot = -1;
+  bool reverse_path = false;
+  // A hop may follow any step whose from_table is the current node's table.
+  std::vector<ExtendStep> steps;
+  std::vector<TableId> to_tables;  // allowed tables of the path's end
+  int64_t min_hops = 1;
+  int64_t max_hops = 1;
+  PathMode mode = PathMode::kWalk;
+  // `edge_filter` reads the candidate edge in `edge_slot`; `node_filter`
+  // reads an intermediate node in `node_slot` (a node failing it may end a
+  // path but not lead further). Both may also read the input row.
+  int edge_slot = -1;
+  int node_slot = -1;
+  BoundExpressionPtr edge_filter;
+  BoundExpressionPtr node_filter;
+};
+
+// Variable-length extend (`-[:R*min..max]->`, `* SHORTEST`, `* ALL SHORTEST`):
+// for each input row, the paths from the node in `from_slot`, one output row
+// per path, binding `to_slot` (and `path_slot`). Walks are enumerated depth
+// first and shortest paths breadth first; both resume where they stopped
+// when the output chunk is full, so no input row's paths are held at once
+// (shortest paths hold one start node's search).
 class VarLengthExtend : public Operator {
  public:
-  VarLengthExtend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
-                  bool to_bound, std::vector<ExtendStep> steps, std::vector<TableId> to_tables, int64_t min_hops,
-                  int64_t max_hops, BoundExpressionPtr edge_filter);
+  VarLengthExtend(OperatorPtr input, std::string description, VarLengthSpec spec);
   std::string Describe() const override { return description_; }
+  void Reset() override;
 
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
  private:
-  Status Walk(const DataChunk& input, size_t row, const Value& node, int64_t depth, DataChunk* out,
-              ExecContext* ctx);
+  struct Hop {
+    const ExtendStep* step;
+    GraphEdge edge;
+  };
+  // A node on the current walk and the hops leaving it still to follow.
+  struct Frame {
+    Value node;
+    std::vector<Hop> hops;
+    size_t next = 0;
+  };
+  // A node the breadth-first search reached, with the hops that reach it
+  // on shortest paths (one for kShortest).
+  struct Reached {
+    Value node;
+    int64_t level = 0;
+    std::vector<std::pair<size_t, Hop>> parents;  // (index in reached_, hop)
+    uint64_t paths = 0;                           // number of shortest paths
+  };
+  // Rows ready to emit for the current input row (shortest paths).
+  struct Found {
+    Value node;
+    Value path;           // null unless path_slot >= 0
+    uint64_t copies = 1;  // rows to emit (paths counted, not listed)
+  };
+
+  // Starts on input row `input_row_`; false when it has no start node.
+  Result<bool> StartRow(ExecContext* ctx);
+  Status LoadHops(const Value& node, std::vector<Hop>* hops, ExecContext* ctx);
+  Result<bool> MayPassThrough(const Value& node, ExecContext* ctx);
+  bool IsEnd(const Value& node) const;
+  Value HopRel(const Hop& hop, uint64_t from_offset, ExecContext* ctx) const;
+  Value MakePath(std::vector<Value> nodes, std::vector<Value> rels) const;
+  void Emit(const Value& end, Value path, DataChunk* out) const;
+  // Continues the depth-first walk until `out` is full or the row is done.
+  Status ContinueWalk(DataChunk* out, ExecContext* ctx);
+  // Runs the breadth-first search of the current row into found_.
+  Status SearchShortest(ExecContext* ctx);
+  Status ListShortestPaths(size_t target, ExecContext* ctx);
 
   std::string description_;
-  int from_slot_, rel_slot_, to_slot_;
-  bool to_bound_;
-  std::vector<ExtendStep> steps_;
-  std::vector<TableId> to_tables_;
-  int64_t min_hops_, max_hops_;
-  BoundExpressionPtr edge_filter_;
+  VarLengthSpec spec_;
+  DataChunk input_;
+  size_t input_row_ = 0;
+  bool input_done_ = false;
+  bool row_active_ = false;
+  DataChunk probe_;  // the current input row, plus the filters' slots
+  uint64_t work_ = 0;  // hops followed, for interrupt checks
+  std::vector<Frame> stack_;
+  std::vector<Reached> reached_;
+  std::vector<Found> found_;
+  size_t found_pos_ = 0;
+  uint64_t copies_done_ = 0;
+};
+
+// Binds `slot` to the RECURSIVE_REL of a named path: `parts` are the
+// pattern's node slots and relationship slots in order (a slot holding a
+// RECURSIVE_REL contributes its nodes and relationships).
+class BuildPath : public Operator {
+ public:
+  struct Part {
+    int slot = -1;
+    bool is_node = false;
+  };
+  BuildPath(OperatorPtr input, std::string variable, int slot, std::vector<Part> parts);
+  std::string Describe() const override { return "BuildPath " + variable_; }
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  std::string variable_;
+  int slot_;
+  std::vector<Part> parts_;
 };
 
 class Filter : public Operator {

@@ -150,13 +150,26 @@ BoundExpressionPtr MakeAnd(BoundExpressionPtr a, BoundExpressionPtr b) {
 }
 
 // Strips the whole-node / whole-relationship wrapper (id or rel slot).
+bool IsWholeValue(BoundKind kind) {
+  return kind == BoundKind::kNodeValue || kind == BoundKind::kRelValue || kind == BoundKind::kPathValue;
+}
 const BoundExpression& Unwrapped(const BoundExpression& e) {
-  if (e.kind == BoundKind::kNodeValue || e.kind == BoundKind::kRelValue) return *e.children[0];
+  if (IsWholeValue(e.kind)) return *e.children[0];
   return e;
 }
 BoundExpressionPtr Unwrap(BoundExpressionPtr e) {
-  if (e->kind == BoundKind::kNodeValue || e->kind == BoundKind::kRelValue) return std::move(e->children[0]);
+  if (IsWholeValue(e->kind)) return std::move(e->children[0]);
   return e;
+}
+// A whole-value wrapper of `kind` around `e`.
+BoundExpressionPtr Wrap(BoundKind kind, LogicalType type, BoundExpressionPtr e) {
+  auto w = std::make_unique<BoundExpression>();
+  w->kind = kind;
+  w->type = type;
+  w->position = e->position;
+  w->name = e->name;
+  w->children.push_back(std::move(e));
+  return w;
 }
 
 bool Castable(LogicalType from, LogicalType to) {
@@ -171,7 +184,7 @@ bool Castable(LogicalType from, LogicalType to) {
 
 // ---------------------------------------------------------------- scopes
 
-enum class VarKind { kNode, kRel, kValue };
+enum class VarKind { kNode, kRel, kPath, kValue };
 
 // Upper bound of `*min..max` (and the default when max is omitted), as KuzuDB.
 constexpr int64_t kMaxVarLengthHops = 30;
@@ -532,7 +545,12 @@ Result<BoundExpressionPtr> Planner::BindFunction(const Expression& e, const Scop
   std::vector<LogicalType> types;
   for (const auto& c : e.children) {
     ASSIGN_OR_RETURN(BoundExpressionPtr arg, Bind(*c, scope, aggs));
-    if (name == "id" || name == "label") arg = Unwrap(std::move(arg));
+    // These read ids (and, for paths, ids and bare relationships) only.
+    if (name == "id" || name == "label" || ((name == "length" || name == "nodes" || name == "rels" ||
+                                             name == "is_trail" || name == "is_acyclic") &&
+                                            arg->kind == BoundKind::kPathValue)) {
+      arg = Unwrap(std::move(arg));
+    }
     types.push_back(arg->type);
     out->children.push_back(std::move(arg));
   }
@@ -590,6 +608,11 @@ Result<BoundExpressionPtr> Planner::Bind(const Expression& e, const Scope& scope
         out->name = e.name;
         out->children.push_back(MakeSlot(v->slot, LogicalType::kRel, e.name));
         return out;
+      }
+      if (v->kind == VarKind::kPath) {
+        auto slot = MakeSlot(v->slot, LogicalType::kRecursiveRel, e.name);
+        slot->position = e.position;
+        return Wrap(BoundKind::kPathValue, LogicalType::kRecursiveRel, std::move(slot));
       }
       auto out = MakeSlot(v->slot, v->type, e.name);
       out->position = e.position;
@@ -807,6 +830,10 @@ Status Planner::PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope)
 
 Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                              OperatorPtr* plan, Scope* scope) {
+  std::set<std::string> outer_names;  // bound before this MATCH
+  for (const auto& [name, v] : scope->vars) {
+    if (!v.anonymous) outer_names.insert(name);
+  }
   std::vector<PNode> nodes;
   std::vector<PRel> rels;
   std::map<std::string, int> node_index;
@@ -861,25 +888,34 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     return static_cast<int>(nodes.size()) - 1;
   };
 
+  // Named paths: their parts in order, as (is_node, index in nodes/rels).
+  struct NamedPath {
+    std::string name;
+    std::vector<std::pair<bool, int>> parts;
+    int slot = -1;
+    bool built = false;
+  };
+  std::vector<NamedPath> named_paths;
   for (const PathPattern* p : patterns) {
+    NamedPath named;
     if (!p->path_variable.empty()) {
-      return Error(p->position, "named paths are not supported yet", StatusCode::kUnsupported);
+      named.name = p->path_variable;
+      if (scope->Find(named.name) != nullptr) {
+        return Error(p->position, "variable " + named.name + " is already bound", StatusCode::kUnsupported);
+      }
+      for (const NamedPath& other : named_paths) {
+        if (other.name == named.name) return Error(p->position, "path variable " + named.name + " is used twice");
+      }
     }
     ASSIGN_OR_RETURN(int prev, add_node(p->nodes[0]));
+    named.parts.emplace_back(true, prev);
     for (size_t i = 0; i < p->rels.size(); i++) {
       ASSIGN_OR_RETURN(int next, add_node(p->nodes[i + 1]));
       const RelPattern& rp = p->rels[i];
       if (rp.variable_length) {
-        if (rp.semantics != PathSemantics::kWalk) {
-          return Error(rp.position, "shortest paths are not supported yet", StatusCode::kUnsupported);
-        }
-        if (!rp.variable.empty()) {
-          return Error(rp.position, "a variable on a variable-length relationship is not supported yet",
-                       StatusCode::kUnsupported);
-        }
-        if (rp.filter_where) {
-          return Error(rp.position, "filters inside variable-length relationships are not supported yet",
-                       StatusCode::kUnsupported);
+        const bool shortest = rp.semantics != PathSemantics::kWalk;
+        if (shortest && rp.min_hops.value_or(1) != 1) {
+          return Error(rp.position, "the lower bound of a shortest path must be 1");
         }
         int64_t lo = rp.min_hops.value_or(1), hi = rp.max_hops.value_or(kMaxVarLengthHops);
         if (lo > hi) return Error(rp.position, "variable-length lower bound is above the upper bound");
@@ -901,9 +937,26 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       r.right = next;
       ASSIGN_OR_RETURN(r.tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
       rels.push_back(std::move(r));
+      named.parts.emplace_back(false, static_cast<int>(rels.size()) - 1);
+      named.parts.emplace_back(true, next);
       prev = next;
     }
+    if (!named.name.empty()) {
+      for (const auto& [is_node, index] : named.parts) {
+        const std::string& part = is_node ? nodes[index].name : rels[index].name;
+        if (part == named.name) return Error(p->position, "variable " + named.name + " is already bound");
+      }
+      named_paths.push_back(std::move(named));
+    }
   }
+  auto in_named_path = [&](bool is_node, int index) {
+    for (const NamedPath& np : named_paths) {
+      for (const auto& part : np.parts) {
+        if (part == std::make_pair(is_node, index)) return true;
+      }
+    }
+    return false;
+  };
 
   // Narrow label-less nodes and untyped relationships to what fits.
   auto contains = [](const std::vector<TableId>& v, TableId t) { return std::find(v.begin(), v.end(), t) != v.end(); };
@@ -979,16 +1032,23 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
   std::vector<int> rel_slots(rels.size());
   for (size_t i = 0; i < rels.size(); i++) {
     Variable v;
-    v.kind = VarKind::kRel;
-    v.type = LogicalType::kRel;
+    v.kind = rels[i].pattern->variable_length ? VarKind::kPath : VarKind::kRel;
+    v.type = rels[i].pattern->variable_length ? LogicalType::kRecursiveRel : LogicalType::kRel;
     v.tables = rels[i].tables;
     v.anonymous = rels[i].name.rfind("_anon", 0) == 0;
     rel_slots[i] = scope->Add(rels[i].name, v)->slot;
   }
+  for (NamedPath& np : named_paths) {
+    Variable v;
+    v.kind = VarKind::kPath;
+    v.type = LogicalType::kRecursiveRel;
+    np.slot = scope->Add(np.name, v)->slot;
+  }
 
   // Predicates: inline maps and WHERE conjuncts.
   std::vector<Conjunct> conjuncts;
-  auto add_map = [&](const std::string& var, const PropertyMap& map, const SourcePosition& pos) -> Status {
+  auto add_map = [&](const std::string& var, const PropertyMap& map, const SourcePosition& pos, const Scope& base,
+                     std::vector<Conjunct>* into) -> Status {
     for (const auto& [key, value] : map) {
       Expression var_expr(ExpressionKind::kVariable, pos);
       var_expr.name = var;
@@ -996,10 +1056,10 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       prop->name = key;
       prop->children.push_back(std::make_unique<Expression>(ExpressionKind::kVariable, pos));
       prop->children[0]->name = var;
-      Scope bind_scope = *scope;
+      Scope bind_scope = base;
       bind_scope.vars[var].anonymous = false;
       ASSIGN_OR_RETURN(BoundExpressionPtr lhs, Bind(*prop, bind_scope, nullptr));
-      ASSIGN_OR_RETURN(BoundExpressionPtr rhs, Bind(*value, *scope, nullptr));
+      ASSIGN_OR_RETURN(BoundExpressionPtr rhs, Bind(*value, base, nullptr));
       if (lhs->type != LogicalType::kAny && rhs->type != LogicalType::kAny && lhs->type != rhs->type &&
           !(IsNumericType(lhs->type) && IsNumericType(rhs->type))) {
         return Error(value->position, "type mismatch: property " + key + " is " + LogicalTypeName(lhs->type) +
@@ -1016,12 +1076,87 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       c.expr = std::move(eq);
       c.vars = ReferencedVariables(*value);
       c.vars.insert(var);
-      conjuncts.push_back(std::move(c));
+      into->push_back(std::move(c));
     }
     return Status::OK();
   };
-  for (const auto& [index, np] : node_maps) RETURN_IF_ERROR(add_map(nodes[index].name, np->properties, np->position));
-  for (const PRel& r : rels) RETURN_IF_ERROR(add_map(r.name, r.pattern->properties, r.pattern->position));
+  for (const auto& [index, np] : node_maps) {
+    RETURN_IF_ERROR(add_map(nodes[index].name, np->properties, np->position, *scope, &conjuncts));
+  }
+  std::vector<VarLengthSpec> var_specs(rels.size());
+  for (size_t i = 0; i < rels.size(); i++) {
+    const RelPattern& rp = *rels[i].pattern;
+    if (!rp.variable_length) {
+      RETURN_IF_ERROR(add_map(rels[i].name, rp.properties, rp.position, *scope, &conjuncts));
+      continue;
+    }
+    // A variable-length relationship's inline map and `(r, n | WHERE ...)`
+    // filter are tested on every hop, on an edge and a node in slots of
+    // their own; they may read variables bound before this MATCH.
+    if (rp.properties.empty() && !rp.filter_where) continue;
+    VarLengthSpec& spec = var_specs[i];
+    const std::string edge_var = "_anon" + std::to_string(anon_counter_++);
+    const std::string node_var = "_anon" + std::to_string(anon_counter_++);
+    Variable ev;
+    ev.kind = VarKind::kRel;
+    ev.type = LogicalType::kRel;
+    ev.tables = rels[i].tables;
+    ev.anonymous = true;
+    spec.edge_slot = scope->Add(edge_var, ev)->slot;
+    Variable nv;
+    nv.kind = VarKind::kNode;
+    nv.type = LogicalType::kNode;
+    for (const TableSchema* t : catalog_.Tables()) {
+      if (!t->is_rel()) nv.tables.push_back(t->id);
+    }
+    nv.anonymous = true;
+    spec.node_slot = scope->Add(node_var, nv)->slot;
+    Scope filter_scope;
+    for (const std::string& name : outer_names) filter_scope.vars[name] = *scope->Find(name);
+    filter_scope.vars[edge_var] = *scope->Find(edge_var);
+    std::vector<Conjunct> hop_conjuncts;
+    RETURN_IF_ERROR(add_map(edge_var, rp.properties, rp.position, filter_scope, &hop_conjuncts));
+    for (Conjunct& c : hop_conjuncts) spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(c.expr));
+    if (!rp.filter_where) continue;
+    filter_scope.vars[rp.filter_rel_variable] = *scope->Find(edge_var);
+    filter_scope.vars[rp.filter_rel_variable].anonymous = false;
+    filter_scope.vars[rp.filter_node_variable] = *scope->Find(node_var);
+    filter_scope.vars[rp.filter_node_variable].anonymous = false;
+    std::vector<const Expression*> stack{rp.filter_where.get()};
+    while (!stack.empty()) {
+      const Expression* e = stack.back();
+      stack.pop_back();
+      if (e->kind == ExpressionKind::kBinary && e->binary_op == BinaryOperator::kAnd) {
+        stack.push_back(e->children[1].get());
+        stack.push_back(e->children[0].get());
+        continue;
+      }
+      if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
+      const std::set<std::string> vars = ReferencedVariables(*e);
+      const bool reads_rel = vars.count(rp.filter_rel_variable) > 0;
+      const bool reads_node = vars.count(rp.filter_node_variable) > 0;
+      if (reads_rel && reads_node) {
+        return Error(e->position, "a condition of a variable-length relationship's filter may read " +
+                                      rp.filter_rel_variable + " or " + rp.filter_node_variable + ", not both",
+                     StatusCode::kUnsupported);
+      }
+      for (const std::string& v : vars) {
+        if (v != rp.filter_rel_variable && v != rp.filter_node_variable && !outer_names.count(v)) {
+          return Error(e->position, "variable " + v + " is not in scope of the variable-length relationship's filter",
+                       StatusCode::kNotFound);
+        }
+      }
+      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, filter_scope, nullptr));
+      if (!IsOrAny(b->type, LogicalType::kBool)) {
+        return Error(e->position, std::string("WHERE expects a BOOL expression, not ") + LogicalTypeName(b->type));
+      }
+      if (reads_node) {
+        spec.node_filter = MakeAnd(std::move(spec.node_filter), std::move(b));
+      } else {
+        spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(b));
+      }
+    }
+  }
   if (where != nullptr) {
     std::vector<const Expression*> stack{where}, parts;
     while (!stack.empty()) {
@@ -1053,11 +1188,18 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
   for (const auto& [name, v] : scope->vars) {
     bool is_new = node_index.count(name) > 0 && !nodes[node_index[name]].bound_before;
     for (const PRel& r : rels) is_new |= r.name == name;
+    for (const NamedPath& np : named_paths) is_new |= np.name == name;
     if (!is_new) bound.insert(name);
   }
   auto ready = [&](const Conjunct& c) {
     for (const std::string& v : c.vars) {
       if (!bound.count(v)) return false;
+    }
+    return true;
+  };
+  auto ready_except = [&](const Conjunct& c, const std::string& name) {
+    for (const std::string& v : c.vars) {
+      if (v != name && !bound.count(v)) return false;
     }
     return true;
   };
@@ -1074,7 +1216,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
   if (auto pre = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(pre));
   // Decided before the conjuncts are placed (which consumes them).
   std::optional<CountablePattern> countable;
-  if (options_.factorize_counts && next_aggregates_) {
+  if (options_.factorize_counts && next_aggregates_ && named_paths.empty()) {
     if (auto paths = CountablePaths(nodes, rels, conjuncts, node_slots, rel_slots)) {
       countable.emplace(CountablePattern{});
       countable->input = plan->get();
@@ -1089,6 +1231,37 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     nodes[i].bound = true;
     bound.insert(nodes[i].name);
   };
+  // After each step: build the named paths whose parts are all bound, then
+  // filter by what became ready.
+  auto finish_step = [&]() {
+    for (NamedPath& np : named_paths) {
+      if (np.built) continue;
+      bool ready_path = true;
+      for (const auto& [is_node, index] : np.parts) ready_path &= bound.count(is_node ? nodes[index].name : rels[index].name) > 0;
+      if (!ready_path) continue;
+      std::vector<BuildPath::Part> parts;
+      for (const auto& [is_node, index] : np.parts) {
+        parts.push_back(BuildPath::Part{is_node ? node_slots[index] : rel_slots[index], is_node});
+      }
+      *plan = std::make_unique<BuildPath>(std::move(*plan), np.name, np.slot, std::move(parts));
+      np.built = true;
+      bound.insert(np.name);
+    }
+    if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+  };
+  finish_step();  // paths of nodes bound before
+  // Whether node `i` can be found by a primary-key lookup.
+  auto has_key_lookup = [&](int i) {
+    if (nodes[i].tables.size() != 1) return false;
+    const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
+    const std::string& pk = s->properties[s->primary_key].name;
+    for (const Conjunct& c : conjuncts) {
+      if (c.expr && ready_except(c, nodes[i].name) && PrimaryKeyValue(*c.expr, node_slots[i], pk) != nullptr) {
+        return true;
+      }
+    }
+    return false;
+  };
   while (true) {
     // Extend along any relationship with a bound end.
     bool progressed = false;
@@ -1102,40 +1275,46 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       RelDirection d = r.pattern->direction;
       std::vector<ExtendStep> steps = ExtendSteps(nodes, r, from);
       bool to_bound = nodes[to].bound;
+      if (r.pattern->variable_length && !to_bound && has_key_lookup(to)) {
+        continue;  // look the other end up first: the search can then stop there
+      }
       if (r.pattern->variable_length) {
+        VarLengthSpec& spec = var_specs[ri];
         // Steps for every hop: any table of the pattern, in the wanted direction.
-        std::vector<ExtendStep> hops;
+        const bool from_is_left = from == r.left;
         for (TableId t : r.tables) {
           const TableSchema* s = catalog_.GetTable(t);
-          bool from_is_left = from == r.left;
           if (d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left) {
-            hops.push_back(ExtendStep{t, true, s->from_table, s->to_table});
+            spec.steps.push_back(ExtendStep{t, true, s->from_table, s->to_table});
           }
           if (d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left) {
-            hops.push_back(ExtendStep{t, false, s->to_table, s->from_table});
+            spec.steps.push_back(ExtendStep{t, false, s->to_table, s->from_table});
           }
         }
         r.planned = true;
         bound.insert(r.name);
-        // Edge predicates (the inline map) read only the relationship.
-        BoundExpressionPtr edge_filter;
-        for (Conjunct& c : conjuncts) {
-          if (c.expr && c.vars.count(r.name)) {
-            bool only_rel = true;
-            for (const std::string& v : c.vars) only_rel &= v == r.name || (bound.count(v) && v != nodes[to].name);
-            if (only_rel) edge_filter = MakeAnd(std::move(edge_filter), std::move(c.expr));
-          }
-        }
-        conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
-                        conjuncts.end());
         if (!to_bound) bind_node(to);
-        int64_t lo = r.pattern->min_hops.value_or(1), hi = r.pattern->max_hops.value_or(kMaxVarLengthHops);
-        std::string desc = "VarLengthExtend (" + nodes[from].name + ")-[*" + std::to_string(lo) + ".." +
-                           std::to_string(hi) + "]-(" + nodes[to].name + ")";
-        *plan = std::make_unique<VarLengthExtend>(std::move(*plan), desc, node_slots[from], rel_slots[ri],
-                                                  node_slots[to], to_bound, std::move(hops), nodes[to].tables, lo, hi,
-                                                  std::move(edge_filter));
-        if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+        spec.from_slot = node_slots[from];
+        spec.to_slot = node_slots[to];
+        spec.to_bound = to_bound;
+        if (r.name.rfind("_anon", 0) != 0 || in_named_path(false, static_cast<int>(ri))) spec.path_slot = rel_slots[ri];
+        spec.reverse_path = !from_is_left;
+        spec.to_tables = nodes[to].tables;
+        spec.min_hops = r.pattern->min_hops.value_or(1);
+        spec.max_hops = r.pattern->max_hops.value_or(kMaxVarLengthHops);
+        spec.mode = r.pattern->semantics == PathSemantics::kShortest      ? PathMode::kShortest
+                    : r.pattern->semantics == PathSemantics::kAllShortest ? PathMode::kAllShortest
+                                                                          : PathMode::kWalk;
+        std::string kind = spec.mode == PathMode::kShortest      ? " SHORTEST "
+                           : spec.mode == PathMode::kAllShortest ? " ALL SHORTEST "
+                                                                 : "";
+        std::string desc = "VarLengthExtend (" + nodes[from].name + ")-[" + (r.name.rfind("_anon", 0) == 0 ? "" : r.name) +
+                           "*" + kind + std::to_string(spec.min_hops) + ".." + std::to_string(spec.max_hops) + "]-(" +
+                           nodes[to].name + ")";
+        if (spec.edge_filter) desc += " edge_filter=" + spec.edge_filter->ToString();
+        if (spec.node_filter) desc += " node_filter=" + spec.node_filter->ToString();
+        *plan = std::make_unique<VarLengthExtend>(std::move(*plan), desc, std::move(spec));
+        finish_step();
         progressed = true;
         continue;
       }
@@ -1149,11 +1328,12 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       if (d == RelDirection::kLeft && from != r.left) desc = "Extend (" + nodes[from].name + ")-[" + r.name + "]->(" + nodes[to].name + ")";
       // An anonymous relationship without predicates is never read: leave
       // its slot empty rather than build a value per edge.
-      bool rel_read = r.name.rfind("_anon", 0) != 0;
+      bool rel_read = r.name.rfind("_anon", 0) != 0 || in_named_path(false, static_cast<int>(ri));
       for (const Conjunct& c : conjuncts) rel_read |= c.expr && c.vars.count(r.name) > 0;
       BoundExpressionPtr filter = take_ready();
       *plan = std::make_unique<Extend>(std::move(*plan), desc, node_slots[from], rel_read ? rel_slots[ri] : -1,
                                        node_slots[to], to_bound, std::move(steps), std::move(filter), nullptr);
+      finish_step();
       progressed = true;
     }
     if (progressed) continue;
@@ -1180,6 +1360,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       BoundExpressionPtr filter = take_ready();
       *plan = std::make_unique<IndexLookup>(std::move(*plan), node_slots[start], nodes[start].name,
                                             nodes[start].tables[0], std::move(key), std::move(filter));
+      finish_step();
       continue;
     }
     // Smallest table among unbound nodes.
@@ -1212,9 +1393,9 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
                     conjuncts.end());
     *plan = std::make_unique<NodeScan>(std::move(*plan), node_slots[start], nodes[start].name, nodes[start].tables,
                                        std::move(pushed));
-    if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+    finish_step();
   }
-  if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+  finish_step();
   if (!conjuncts.empty()) return Error(conjuncts[0].expr->position, "predicate reads an unbound variable");
   if (countable) {
     countable->output = plan->get();
@@ -1811,7 +1992,7 @@ Status Planner::PlanProjection(const ProjectionBody& body, const Expression* whe
       ASSIGN_OR_RETURN(b, Bind(*i.expr, s, aggs));
     }
     info->type = b->type;
-    if (b->kind == BoundKind::kNodeValue || b->kind == BoundKind::kRelValue) {
+    if (IsWholeValue(b->kind)) {
       const Variable* v = s.Find(b->name);
       if (v != nullptr) {
         info->kind = v->kind;
@@ -1879,6 +2060,8 @@ Status Planner::PlanProjection(const ProjectionBody& body, const Expression* whe
           w->type = LogicalType::kRel;
           w->children.push_back(std::move(s));
           s = std::move(w);
+        } else if (types[i] == LogicalType::kRecursiveRel && is_return) {
+          s = Wrap(BoundKind::kPathValue, LogicalType::kRecursiveRel, std::move(s));
         }
         exprs.push_back(std::move(s));
       }

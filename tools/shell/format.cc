@@ -305,6 +305,15 @@ std::string IdString(uint32_t table, uint64_t offset) {
   return std::to_string(table) + ":" + std::to_string(offset);
 }
 
+void AppendJsonList(const std::vector<Value>& items, std::string* out) {
+  *out += '[';
+  for (size_t i = 0; i < items.size(); i++) {
+    if (i > 0) *out += ',';
+    AppendJsonValue(items[i], out);
+  }
+  *out += ']';
+}
+
 void AppendJsonValue(const Value& v, std::string* out) {
   if (v.is_null()) {
     *out += "null";
@@ -325,16 +334,16 @@ void AppendJsonValue(const Value& v, std::string* out) {
     case LogicalType::kBool:
       *out += v.bool_value() ? "true" : "false";
       return;
-    case LogicalType::kList: {
-      *out += '[';
-      const auto& items = v.list_items();
-      for (size_t i = 0; i < items.size(); i++) {
-        if (i > 0) *out += ',';
-        AppendJsonValue(items[i], out);
-      }
-      *out += ']';
+    case LogicalType::kList:
+      AppendJsonList(v.list_items(), out);
       return;
-    }
+    case LogicalType::kRecursiveRel:
+      *out += "{\"_NODES\":";
+      AppendJsonList(v.path_nodes(), out);
+      *out += ",\"_RELS\":";
+      AppendJsonList(v.path_rels(), out);
+      *out += '}';
+      return;
     case LogicalType::kNode: {
       const NodeValue& n = v.node_value();
       *out += "{\"_ID\":";
