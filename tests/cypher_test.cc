@@ -366,5 +366,66 @@ TEST_F(CypherApiTest, ExplainAndProfile) {
       << (*r)->Get(0, 0).string_value();
 }
 
+// A hub with 600 spokes both ways: walks of 4 hops from a spoke number
+// 600 * 600, more than any buffer the operator used to hold per input row.
+TEST_F(CypherApiTest, VariableLengthWalksStream) {
+  Exec("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id)); CREATE REL TABLE R(FROM T TO T)");
+  const std::string dir = MakeTempDir();
+  {
+    std::ofstream nodes(dir + "/nodes.csv"), edges(dir + "/edges.csv");
+    for (int i = 0; i <= 600; i++) nodes << i << "\n";
+    for (int i = 1; i <= 600; i++) edges << "0," << i << "\n" << i << ",0\n";
+  }
+  Exec("COPY T FROM '" + dir + "/nodes.csv'; COPY R FROM '" + dir + "/edges.csv'");
+  auto r = conn_->Query("MATCH (a:T {id: 1})-[:R*4..4]->(b) RETURN count(*), count(DISTINCT b)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 360000);
+  EXPECT_EQ((*r)->Get(0, 1).int_value(), 600);
+  // Walks up to 30 hops are astronomically many; LIMIT stops the walk.
+  r = conn_->Query("MATCH (a:T {id: 1})-[e:R*1..30]->(b) RETURN length(e) LIMIT 5");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 5u);
+  EXPECT_EQ((*r)->column_types()[0], LogicalType::kInt64);
+  // Shortest paths from a spoke: the hub at 1 hop, every other spoke at 2.
+  r = conn_->Query("MATCH (a:T {id: 1})-[e:R* SHORTEST 1..30]->(b) RETURN length(e), count(*) ORDER BY length(e)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 2u);
+  EXPECT_EQ((*r)->Get(0, 1).int_value(), 1);
+  EXPECT_EQ((*r)->Get(1, 0).int_value(), 2);
+  EXPECT_EQ((*r)->Get(1, 1).int_value(), 599);
+  r = conn_->Query("MATCH p = (a:T {id: 1})-[e:R* SHORTEST 1..30]->(b:T {id: 2}) RETURN p, e");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 1u);
+  EXPECT_EQ((*r)->column_types()[0], LogicalType::kRecursiveRel);
+  const Value p = (*r)->Get(0, 0);
+  ASSERT_EQ(p.path_nodes().size(), 3u);
+  EXPECT_EQ(p.path_nodes()[1].node_value().properties[0].second.int_value(), 0);
+  ASSERT_EQ(p.path_rels().size(), 2u);
+  EXPECT_EQ((*r)->Get(0, 1).path_nodes().size(), 1u);  // only the hub lies between
+}
+
+// A chain 0 -> 1 -> ... -> 99: shortest paths respect the upper bound.
+TEST_F(CypherApiTest, ShortestPathUpperBound) {
+  Exec("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id)); CREATE REL TABLE R(FROM T TO T)");
+  const std::string dir = MakeTempDir();
+  {
+    std::ofstream nodes(dir + "/nodes.csv"), edges(dir + "/edges.csv");
+    for (int i = 0; i < 100; i++) nodes << i << "\n";
+    for (int i = 0; i + 1 < 100; i++) edges << i << "," << i + 1 << "\n";
+  }
+  Exec("COPY T FROM '" + dir + "/nodes.csv'; COPY R FROM '" + dir + "/edges.csv'");
+  auto r = conn_->Query("MATCH p = (a:T {id: 0})-[* SHORTEST 1..30]->(b:T {id: 25}) RETURN length(p)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 1u);
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 25);
+  r = conn_->Query("MATCH p = (a:T {id: 0})-[* SHORTEST 1..30]->(b:T {id: 40}) RETURN length(p)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->num_rows(), 0u);
+  r = conn_->Query("MATCH (a:T {id: 99})<-[* ALL SHORTEST 1..30]-(b:T) RETURN count(*), min(b.id)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 30);
+  EXPECT_EQ((*r)->Get(0, 1).int_value(), 69);
+}
+
 }  // namespace
 }  // namespace ruzu
