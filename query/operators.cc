@@ -839,6 +839,9 @@ Result<bool> CountPaths::DoNext(DataChunk* out, ExecContext* ctx) {
 
 VarLengthExtend::VarLengthExtend(OperatorPtr input, std::string description, VarLengthSpec spec)
     : description_(std::move(description)), spec_(std::move(spec)) {
+  for (const ExtendStep& step : spec_.steps) {
+    reverse_steps_.push_back(ExtendStep{step.rel_table, !step.forward, step.to_table, step.from_table});
+  }
   children_.push_back(std::move(input));
 }
 
@@ -849,7 +852,6 @@ void VarLengthExtend::Reset() {
   input_done_ = false;
   row_active_ = false;
   stack_.clear();
-  reached_.clear();
   found_.clear();
   found_pos_ = 0;
   copies_done_ = 0;
@@ -891,10 +893,11 @@ void VarLengthExtend::Emit(const Value& end, Value path, DataChunk* out) const {
   if (spec_.path_slot >= 0) out->SetLast(spec_.path_slot, std::move(path));
 }
 
-Status VarLengthExtend::LoadHops(const Value& node, std::vector<Hop>* hops, ExecContext* ctx) {
+Status VarLengthExtend::LoadHops(const Value& node, const std::vector<ExtendStep>& steps, std::vector<Hop>* hops,
+                                 ExecContext* ctx) {
   hops->clear();
   std::vector<GraphEdge> edges;
-  for (const ExtendStep& step : spec_.steps) {
+  for (const ExtendStep& step : steps) {
     if (node.id_table() != step.from_table) continue;
     RETURN_IF_ERROR(ctx->txn()->NeighboursInto(TableName(ctx, step.rel_table), node.id_offset(), step.forward, &edges));
     for (const GraphEdge& e : edges) {
@@ -936,7 +939,7 @@ Result<bool> VarLengthExtend::StartRow(ExecContext* ctx) {
   if (spec_.max_hops > 0) {
     Frame root;
     root.node = from;
-    RETURN_IF_ERROR(LoadHops(from, &root.hops, ctx));
+    RETURN_IF_ERROR(LoadHops(from, spec_.steps, &root.hops, ctx));
     stack_.push_back(std::move(root));
   }
   return true;
@@ -971,95 +974,195 @@ Status VarLengthExtend::ContinueWalk(DataChunk* out, ExecContext* ctx) {
       if (!through) continue;
       Frame next;
       next.node = std::move(node);
-      RETURN_IF_ERROR(LoadHops(next.node, &next.hops, ctx));
+      RETURN_IF_ERROR(LoadHops(next.node, spec_.steps, &next.hops, ctx));
       stack_.push_back(std::move(next));
     }
   }
   return Status::OK();
 }
 
-Status VarLengthExtend::SearchShortest(ExecContext* ctx) {
-  reached_.clear();
-  found_.clear();
-  found_pos_ = 0;
-  copies_done_ = 0;
+void VarLengthExtend::Search::Start(const Value& node) {
+  reached.clear();
+  index.clear();
+  reached.push_back(Reached{node, 0, {}, 1});
+  index.emplace(std::make_pair(node.id_table(), node.id_offset()), 0);
+  frontier.assign(1, 0);
+  depth = 0;
+}
+
+int64_t VarLengthExtend::Search::Find(const Value& node) const {
+  auto it = index.find(std::make_pair(node.id_table(), node.id_offset()));
+  return it == index.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+Status VarLengthExtend::ExpandLevel(Search* search, const std::vector<ExtendStep>& steps, std::vector<size_t>* added,
+                                    ExecContext* ctx) {
   const bool all = spec_.mode == PathMode::kAllShortest;
-  struct IdHash {
-    size_t operator()(const std::pair<uint32_t, uint64_t>& k) const {
-      return std::hash<uint64_t>()(k.second * 0x9E3779B97F4A7C15ull + k.first);
-    }
-  };
-  auto key_of = [](const Value& v) { return std::make_pair(v.id_table(), v.id_offset()); };
-  std::unordered_map<std::pair<uint32_t, uint64_t>, size_t, IdHash> index;
-  const Value& from = input_.columns[spec_.from_slot][input_row_];
-  reached_.push_back(Reached{from, 0, {}, 1});
-  index.emplace(key_of(from), 0);
-  std::vector<size_t> frontier{0}, next;
+  const int64_t level = ++search->depth;
+  std::vector<size_t> next;
   std::vector<Hop> hops;
-  bool target_found = false;
-  for (int64_t level = 1; level <= spec_.max_hops && !frontier.empty() && !target_found; level++) {
-    next.clear();
-    for (size_t u : frontier) {
-      if (level > 1) {
-        ASSIGN_OR_RETURN(bool through, MayPassThrough(reached_[u].node, ctx));
-        if (!through) continue;
-      }
-      RETURN_IF_ERROR(LoadHops(reached_[u].node, &hops, ctx));
-      for (const Hop& hop : hops) {
-        Value node = Value::InternalId(hop.step->to_table, hop.edge.neighbour);
-        auto [it, inserted] = index.emplace(key_of(node), reached_.size());
-        if (inserted) {
-          reached_.push_back(Reached{std::move(node), level, {{u, hop}}, reached_[u].paths});
-          next.push_back(it->second);
-          target_found |= spec_.to_bound && IsEnd(reached_.back().node);
-        } else if (all && reached_[it->second].level == level) {
-          Reached& v = reached_[it->second];
-          v.parents.emplace_back(u, hop);
-          if (__builtin_add_overflow(v.paths, reached_[u].paths, &v.paths)) {
-            return OutOfMemory("too many shortest paths to count");
-          }
+  added->clear();
+  for (size_t u : search->frontier) {
+    if (level > 1) {  // the search's root is an end of the path, never filtered
+      ASSIGN_OR_RETURN(bool through, MayPassThrough(search->reached[u].node, ctx));
+      if (!through) continue;
+    }
+    RETURN_IF_ERROR(LoadHops(search->reached[u].node, steps, &hops, ctx));
+    for (const Hop& hop : hops) {
+      Value node = Value::InternalId(hop.step->to_table, hop.edge.neighbour);
+      auto [it, inserted] = search->index.emplace(std::make_pair(node.id_table(), node.id_offset()),
+                                                  search->reached.size());
+      if (inserted) {
+        const uint64_t paths = search->reached[u].paths;
+        search->reached.push_back(Reached{std::move(node), level, {{u, hop}}, paths});
+        added->push_back(it->second);
+      } else if (all && search->reached[it->second].level == level) {
+        Reached& v = search->reached[it->second];
+        v.parents.emplace_back(u, hop);
+        if (__builtin_add_overflow(v.paths, search->reached[u].paths, &v.paths)) {
+          return OutOfMemory("too many shortest paths to count");
         }
       }
     }
-    frontier.swap(next);
   }
-  for (size_t i = 1; i < reached_.size(); i++) {
-    if (reached_[i].level < spec_.min_hops || !IsEnd(reached_[i].node)) continue;
-    if (spec_.path_slot < 0) {
-      found_.push_back(Found{reached_[i].node, Value(), all ? reached_[i].paths : 1});
-    } else {
-      RETURN_IF_ERROR(ListShortestPaths(i, ctx));
-    }
-  }
-  reached_.clear();
+  search->frontier = *added;
   return Status::OK();
 }
 
-Status VarLengthExtend::ListShortestPaths(size_t target, ExecContext* ctx) {
-  // Depth-first through the parents back to the start; `hops` collects the
-  // path end first.
-  std::vector<std::pair<size_t, const Hop*>> hops;
-  std::function<Status(size_t)> descend = [&](size_t at) -> Status {
+Status VarLengthExtend::ListChains(const Search& search, size_t at, std::vector<Chain>* out, ExecContext* ctx) {
+  // Depth first through the parents back to the root; `chain` is built end
+  // first and reversed when complete.
+  Chain chain;
+  std::function<Status(size_t)> descend = [&](size_t node) -> Status {
     if ((++work_ & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
-    if (at == 0) {
-      std::vector<Value> nodes, rels;
-      for (size_t i = hops.size(); i-- > 0;) {
-        const auto& [parent, hop] = hops[i];
-        if (i + 1 < hops.size()) nodes.push_back(reached_[parent].node);
-        rels.push_back(HopRel(*hop, reached_[parent].node.id_offset(), ctx));
-      }
-      found_.push_back(Found{reached_[target].node, MakePath(std::move(nodes), std::move(rels)), 1});
+    if (node == 0) {
+      out->emplace_back(chain.rbegin(), chain.rend());
       return Status::OK();
     }
-    for (const auto& [parent, hop] : reached_[at].parents) {
-      hops.emplace_back(parent, &hop);
+    for (const auto& [parent, hop] : search.reached[node].parents) {
+      chain.emplace_back(parent, &hop);
       RETURN_IF_ERROR(descend(parent));
-      hops.pop_back();
+      chain.pop_back();
       if (spec_.mode == PathMode::kShortest) break;
     }
     return Status::OK();
   };
-  return descend(target);
+  return descend(at);
+}
+
+Value VarLengthExtend::ChainPath(const Search& from_start, const Chain& prefix, const Search* from_end,
+                                 const Chain* suffix, ExecContext* ctx) const {
+  std::vector<Value> nodes, rels;
+  for (size_t i = 0; i < prefix.size(); i++) {
+    const Value& left = from_start.reached[prefix[i].first].node;
+    if (i > 0) nodes.push_back(left);
+    rels.push_back(HopRel(*prefix[i].second, left.id_offset(), ctx));
+  }
+  if (suffix != nullptr && !suffix->empty()) {
+    // The meeting node lies between the halves unless it is an end.
+    if (!prefix.empty()) {
+      const Hop* last = prefix.back().second;
+      nodes.push_back(Value::InternalId(last->step->to_table, last->edge.neighbour));
+    }
+    for (size_t i = suffix->size(); i-- > 0;) {
+      const Value& right = from_end->reached[(*suffix)[i].first].node;
+      rels.push_back(HopRel(*(*suffix)[i].second, right.id_offset(), ctx));
+      if (i > 0) nodes.push_back(right);
+    }
+  }
+  return MakePath(std::move(nodes), std::move(rels));
+}
+
+Status VarLengthExtend::SearchShortest(ExecContext* ctx) {
+  found_.clear();
+  found_pos_ = 0;
+  copies_done_ = 0;
+  const Value& from = input_.columns[spec_.from_slot][input_row_];
+  if (spec_.to_bound) {
+    const Value& end = input_.columns[spec_.to_slot][input_row_];
+    if (end.is_null() || !IsEnd(end)) return Status::OK();
+    return SearchShortestPair(end, ctx);
+  }
+  Search search;
+  search.Start(from);
+  std::vector<size_t> added;
+  while (search.depth < spec_.max_hops && !search.frontier.empty()) {
+    RETURN_IF_ERROR(ExpandLevel(&search, spec_.steps, &added, ctx));
+  }
+  std::vector<Chain> chains;
+  for (size_t i = 1; i < search.reached.size(); i++) {
+    const Reached& r = search.reached[i];
+    if (r.level < spec_.min_hops || !IsEnd(r.node)) continue;
+    if (spec_.path_slot < 0) {
+      found_.push_back(Found{r.node, Value(), spec_.mode == PathMode::kAllShortest ? r.paths : 1});
+      continue;
+    }
+    chains.clear();
+    RETURN_IF_ERROR(ListChains(search, i, &chains, ctx));
+    for (const Chain& c : chains) found_.push_back(Found{r.node, ChainPath(search, c, nullptr, nullptr, ctx), 1});
+  }
+  return Status::OK();
+}
+
+Status VarLengthExtend::SearchShortestPair(const Value& end, ExecContext* ctx) {
+  const Value& from = input_.columns[spec_.from_slot][input_row_];
+  if (from.id_table() == end.id_table() && from.id_offset() == end.id_offset()) return Status::OK();
+  Search forward, backward;
+  forward.Start(from);
+  backward.Start(end);
+  std::vector<size_t> added;
+  std::vector<std::pair<size_t, size_t>> meetings;  // (in forward, in backward)
+  while (meetings.empty() && forward.depth + backward.depth < spec_.max_hops && !forward.frontier.empty() &&
+         !backward.frontier.empty()) {
+    // Grow the smaller side by one level, then look for nodes both reached.
+    const bool grow_forward = forward.frontier.size() <= backward.frontier.size();
+    Search* grown = grow_forward ? &forward : &backward;
+    const Search* other = grow_forward ? &backward : &forward;
+    RETURN_IF_ERROR(ExpandLevel(grown, grow_forward ? spec_.steps : reverse_steps_, &added, ctx));
+    int64_t best = INT64_MAX;
+    for (size_t a : added) {
+      const Value& node = grown->reached[a].node;
+      const int64_t b = other->Find(node);
+      if (b < 0) continue;
+      const int64_t length = grown->reached[a].level + other->reached[b].level;
+      if (length > best) continue;
+      // A meeting node between the ends is passed through.
+      if (other->reached[b].level > 0) {
+        ASSIGN_OR_RETURN(bool through, MayPassThrough(node, ctx));
+        if (!through) continue;
+      }
+      if (length < best) meetings.clear();
+      best = length;
+      meetings.emplace_back(grow_forward ? a : static_cast<size_t>(b), grow_forward ? static_cast<size_t>(b) : a);
+    }
+  }
+  if (meetings.empty()) return Status::OK();
+  if (spec_.mode == PathMode::kShortest) meetings.resize(1);
+  if (spec_.path_slot < 0) {
+    uint64_t paths = 0;  // through each meeting node: its paths from each side, combined
+    for (const auto& [f, b] : meetings) {
+      uint64_t n = 0;
+      if (__builtin_mul_overflow(forward.reached[f].paths, backward.reached[b].paths, &n) ||
+          __builtin_add_overflow(paths, n, &paths)) {
+        return OutOfMemory("too many shortest paths to count");
+      }
+    }
+    found_.push_back(Found{end, Value(), spec_.mode == PathMode::kShortest ? 1 : paths});
+    return Status::OK();
+  }
+  std::vector<Chain> prefixes, suffixes;
+  for (const auto& [f, b] : meetings) {
+    prefixes.clear();
+    suffixes.clear();
+    RETURN_IF_ERROR(ListChains(forward, f, &prefixes, ctx));
+    RETURN_IF_ERROR(ListChains(backward, b, &suffixes, ctx));
+    for (const Chain& prefix : prefixes) {
+      for (const Chain& suffix : suffixes) {
+        found_.push_back(Found{end, ChainPath(forward, prefix, &backward, &suffix, ctx), 1});
+      }
+    }
+  }
+  return Status::OK();
 }
 
 Result<bool> VarLengthExtend::DoNext(DataChunk* out, ExecContext* ctx) {

@@ -10,6 +10,7 @@
 #define RUZU_QUERY_OPERATORS_H_
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -363,14 +364,32 @@ class VarLengthExtend : public Operator {
     std::vector<Hop> hops;
     size_t next = 0;
   };
-  // A node the breadth-first search reached, with the hops that reach it
-  // on shortest paths (one for kShortest).
+  // A node a breadth-first search reached, with the hops that reach it on
+  // shortest paths (only the first for kShortest).
   struct Reached {
     Value node;
     int64_t level = 0;
-    std::vector<std::pair<size_t, Hop>> parents;  // (index in reached_, hop)
+    std::vector<std::pair<size_t, Hop>> parents;  // (index in reached, hop)
     uint64_t paths = 0;                           // number of shortest paths
   };
+  struct IdHash {
+    size_t operator()(const std::pair<uint32_t, uint64_t>& id) const {
+      return std::hash<uint64_t>()(id.second * 0x9E3779B97F4A7C15ull + id.first);
+    }
+  };
+  // One direction of a breadth-first search, level by level.
+  struct Search {
+    std::vector<Reached> reached;
+    std::unordered_map<std::pair<uint32_t, uint64_t>, size_t, IdHash> index;
+    std::vector<size_t> frontier;
+    int64_t depth = 0;
+    void Start(const Value& node);
+    // Index in `reached`, or -1.
+    int64_t Find(const Value& node) const;
+  };
+  // Hops from the root of a search to one of its nodes: (node the hop
+  // leaves, hop), root first.
+  using Chain = std::vector<std::pair<size_t, const Hop*>>;
   // Rows ready to emit for the current input row (shortest paths).
   struct Found {
     Value node;
@@ -380,7 +399,8 @@ class VarLengthExtend : public Operator {
 
   // Starts on input row `input_row_`; false when it has no start node.
   Result<bool> StartRow(ExecContext* ctx);
-  Status LoadHops(const Value& node, std::vector<Hop>* hops, ExecContext* ctx);
+  Status LoadHops(const Value& node, const std::vector<ExtendStep>& steps, std::vector<Hop>* hops,
+                  ExecContext* ctx);
   Result<bool> MayPassThrough(const Value& node, ExecContext* ctx);
   bool IsEnd(const Value& node) const;
   Value HopRel(const Hop& hop, uint64_t from_offset, ExecContext* ctx) const;
@@ -388,9 +408,21 @@ class VarLengthExtend : public Operator {
   void Emit(const Value& end, Value path, DataChunk* out) const;
   // Continues the depth-first walk until `out` is full or the row is done.
   Status ContinueWalk(DataChunk* out, ExecContext* ctx);
-  // Runs the breadth-first search of the current row into found_.
+  // Expands the next level of `search` along `steps`; `added` gets the
+  // nodes reached for the first time.
+  Status ExpandLevel(Search* search, const std::vector<ExtendStep>& steps, std::vector<size_t>* added,
+                     ExecContext* ctx);
+  // The shortest paths of the current row into found_: from the start to
+  // every end (one search), or, when the end is bound, between the two (a
+  // search from each side until they meet).
   Status SearchShortest(ExecContext* ctx);
-  Status ListShortestPaths(size_t target, ExecContext* ctx);
+  Status SearchShortestPair(const Value& end, ExecContext* ctx);
+  Status ListChains(const Search& search, size_t at, std::vector<Chain>* out, ExecContext* ctx);
+  // The RECURSIVE_REL of `prefix` (a chain of the search from the start)
+  // followed, when given, by `suffix` reversed (a chain of the search from
+  // the end that meets the prefix's last node).
+  Value ChainPath(const Search& from_start, const Chain& prefix, const Search* from_end, const Chain* suffix,
+                  ExecContext* ctx) const;
 
   std::string description_;
   VarLengthSpec spec_;
@@ -400,8 +432,8 @@ class VarLengthExtend : public Operator {
   bool row_active_ = false;
   DataChunk probe_;  // the current input row, plus the filters' slots
   uint64_t work_ = 0;  // hops followed, for interrupt checks
+  std::vector<ExtendStep> reverse_steps_;  // the steps walked from the other end
   std::vector<Frame> stack_;
-  std::vector<Reached> reached_;
   std::vector<Found> found_;
   size_t found_pos_ = 0;
   uint64_t copies_done_ = 0;

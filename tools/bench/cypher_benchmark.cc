@@ -15,6 +15,8 @@
 //                         once and executed with random existing keys
 //   BM_LookupNeighboursUnprepared  the same through Query with the key in the text
 //                         (parse and bind on every call)
+//   BM_ShortestPath       MATCH p = (a:Person {id: $a})-[:Knows* SHORTEST 1..10]->(b:Person {id: $b})
+//                         RETURN length(p), prepared once, random pairs of keys
 //   BM_GroupByAge         MATCH (p:Person) RETURN p.age, count(*) ORDER BY p.age
 //   BM_TopScores          MATCH (p:Person) RETURN p.name, p.score ORDER BY p.score DESC LIMIT 10
 //   BM_CreatePerson       single-row CREATE (:Person {...}) through Query, each its
@@ -68,6 +70,8 @@ constexpr char kOneHopCountQuery[] = "MATCH (a:Person)-[:Knows]->(b:Person) RETU
 constexpr char kTwoHopCountQuery[] =
     "MATCH (a:Person)-[:Knows]->(:Person)-[:Knows]->(c:Person) RETURN count(*)";
 constexpr char kLookupNeighboursQuery[] = "MATCH (a:Person {id: $k})-[:Knows]->(b) RETURN b.name";
+constexpr char kShortestPathQuery[] =
+    "MATCH p = (a:Person {id: $a})-[:Knows* SHORTEST 1..10]->(b:Person {id: $b}) RETURN length(p)";
 constexpr char kGroupByAgeQuery[] = "MATCH (p:Person) RETURN p.age, count(*) ORDER BY p.age";
 constexpr char kTopScoresQuery[] = "MATCH (p:Person) RETURN p.name, p.score ORDER BY p.score DESC LIMIT 10";
 constexpr char kCreatePersonPreparedQuery[] =
@@ -422,6 +426,68 @@ void BenchRows(benchmark::State& state, const std::string& cypher,
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * g->generator.persons()));
 }
 
+// Hop distances from `from` along Knows (-1: unreachable), by breadth-first
+// search over the generator's edges: the answer key for BM_ShortestPath.
+std::vector<int64_t> Distances(const Graph& g, int64_t from) {
+  const uint64_t n = g.generator.persons();
+  std::vector<std::vector<int64_t>> out(n);
+  g.generator.ForEachKnows(0, g.generator.knows(), [&](const KnowsRow& k) { out[k.from].push_back(k.to); });
+  std::vector<int64_t> dist(n, -1);
+  std::vector<int64_t> frontier{from};
+  dist[from] = 0;
+  for (int64_t level = 1; !frontier.empty(); level++) {
+    std::vector<int64_t> next;
+    for (int64_t u : frontier) {
+      for (int64_t v : out[u]) {
+        if (dist[v] < 0) {
+          dist[v] = level;
+          next.push_back(v);
+        }
+      }
+    }
+    frontier.swap(next);
+  }
+  return dist;
+}
+
+void BM_ShortestPath(benchmark::State& state) {
+  auto graph = GetUnchangedGraph(static_cast<uint64_t>(state.range(0)));
+  BENCH_CHECK(graph.status());
+  Graph* g = *graph;
+  const std::vector<int64_t> ids = RandomIds(g->generator.persons());
+  auto statement = g->conn->Prepare(kShortestPathQuery);
+  BENCH_CHECK(statement.status());
+  auto run = [&](size_t i) {
+    const int64_t a = ids[i & (ids.size() - 1)], b = ids[(i + 1) & (ids.size() - 1)];
+    return g->conn->Execute(statement->get(), {{"a", Value::Int64(a)}, {"b", Value::Int64(b)}});
+  };
+  for (size_t i = 0; i < 4; i++) {
+    auto first = run(i);
+    BENCH_CHECK(first.status());
+    const int64_t want = Distances(*g, ids[i])[static_cast<size_t>(ids[i + 1])];
+    const QueryResult& r = **first;
+    const bool same = want < 0 || want > 10 ? r.num_rows() == 0
+                                            : r.num_rows() == 1 && r.Get(0, 0) == Value::Int64(want);
+    if (!same) {
+      BENCH_CHECK(InternalError("wrong shortest path from " + std::to_string(ids[i]) + " to " +
+                                std::to_string(ids[i + 1]) + " (want " + std::to_string(want) + "):\n" +
+                                r.ToString()));
+    }
+  }
+  size_t i = 0;
+  int64_t hops = 0, found = 0;
+  for (auto _ : state) {
+    auto result = run(i++);
+    BENCH_CHECK(result.status());
+    if ((*result)->num_rows() == 1) {
+      hops += (*result)->Get(0, 0).int_value();
+      found++;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.counters["mean_hops"] = found == 0 ? 0.0 : static_cast<double>(hops) / static_cast<double>(found);
+}
+
 void BM_GroupByAge(benchmark::State& state) { BenchRows(state, kGroupByAgeQuery, CheckGroupByAge); }
 void BM_TopScores(benchmark::State& state) { BenchRows(state, kTopScoresQuery, CheckTopScores); }
 
@@ -520,6 +586,7 @@ int main(int argc, char** argv) {
   };
   add("BM_LookupNeighbours", with(BM_LookupNeighbours, true), benchmark::kMicrosecond);
   add("BM_LookupNeighboursUnprepared", with(BM_LookupNeighbours, false), benchmark::kMicrosecond);
+  add("BM_ShortestPath", BM_ShortestPath, benchmark::kMicrosecond);
   add("BM_GroupByAge", BM_GroupByAge, benchmark::kMillisecond);
   add("BM_TopScores", BM_TopScores, benchmark::kMillisecond);
   add("BM_CreatePerson", with(BM_CreatePerson, false), benchmark::kMicrosecond)->UseRealTime();
