@@ -308,7 +308,7 @@ void PrintSetItems(const std::vector<SetItem>& items, std::string* out) {
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out->append(", ");
     Print(*items[i].property, out);
-    out->append(" = ");
+    out->append(items[i].kind == SetItemKind::kAddProperties ? " += " : " = ");
     Print(*items[i].value, out);
   }
 }
@@ -397,7 +397,7 @@ const char* UnaryOperatorName(UnaryOperator op) {
 bool IsReservedWord(std::string_view word) {
   static const char* const kReserved[] = {
       "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE",
-      "SET", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "ALL",
+      "SET", "REMOVE", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "ALL",
       "AND", "OR", "XOR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "STARTS",
       "ENDS", "CONTAINS", "CASE", "WHEN", "THEN", "ELSE", "END", "AS", "DISTINCT",
       "ASC", "DESC", "ASCENDING", "DESCENDING", "ON", "CALL", "YIELD"};
@@ -526,6 +526,10 @@ std::string ToString(const Clause& clause) {
     case ClauseKind::kSet:
       out += "SET ";
       PrintSetItems(clause.As<SetClause>().items, &out);
+      break;
+    case ClauseKind::kRemove:
+      out += "REMOVE ";
+      PrintList(clause.As<RemoveClause>().properties, &out);
       break;
     case ClauseKind::kDelete: {
       const auto& d = clause.As<DeleteClause>();

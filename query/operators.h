@@ -541,10 +541,15 @@ struct SetItemSpec {
   // row whose element is of such a table is left unchanged).
   std::map<TableId, uint32_t> index;
   BoundExpressionPtr value;
+  // 0: an item of its own. Consecutive items with the same non-zero group
+  // come from one map (SET n = {...} / n += {...}): all their values are
+  // evaluated before any of them is written.
+  int group = 0;
 };
 
-// Applies `items` in order to row `r` of `chunk` (each item sees the writes
-// of the previous ones). Sets *wrote before the first write.
+// Applies `items` in order to row `r` of `chunk` (each item, or group of
+// items from one map, sees the writes of the previous ones). Sets *wrote
+// before the first write.
 Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
                      bool* wrote);
 

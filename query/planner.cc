@@ -107,10 +107,17 @@ void CollectStatementParams(const Statement& s, std::set<std::string>* out) {
         case ClauseKind::kCreate:
           for (const auto& p : c->As<CreateClause>().patterns) CollectPatternParams(p, out);
           break;
-        case ClauseKind::kMerge: CollectPatternParams(c->As<MergeClause>().pattern, out); break;
+        case ClauseKind::kMerge: {
+          const auto& m = c->As<MergeClause>();
+          CollectPatternParams(m.pattern, out);
+          for (const auto& i : m.on_create) CollectParams(i.value.get(), out);
+          for (const auto& i : m.on_match) CollectParams(i.value.get(), out);
+          break;
+        }
         case ClauseKind::kSet:
           for (const auto& i : c->As<SetClause>().items) CollectParams(i.value.get(), out);
           break;
+        case ClauseKind::kRemove: break;
         case ClauseKind::kDelete:
           for (const auto& e : c->As<DeleteClause>().expressions) CollectParams(e.get(), out);
           break;
@@ -348,6 +355,15 @@ class Planner {
                       OperatorPtr* plan);
   Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
   Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
+  // REMOVE n.p, ...: items that set each property to NULL.
+  Result<std::vector<SetItemSpec>> BindRemoveItems(const RemoveClause& c, const Scope& scope);
+  // The node or relationship variable that `owner` (the n of SET n.p / n = {...} / REMOVE n.p) names.
+  Result<const Variable*> BindSetOwner(const Expression& owner, const Scope& scope, const char* clause);
+  // The item writing `value` (null: NULL) to property `key` of `owner`, bound to `var`; `verb` ("change",
+  // "remove") words the primary-key error.
+  Result<SetItemSpec> BindSetProperty(const Expression& owner, const Variable& var, const std::string& key,
+                                      const SourcePosition& key_position, const Expression* value,
+                                      const Scope& scope, const char* verb);
   Status PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope);
   Status PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope);
   // MERGE (a)-[r:Type {...}]->(b) with a and b bound earlier.
@@ -382,6 +398,7 @@ class Planner {
   bool* wrote_;
   const PlanOptions options_;
   int anon_counter_ = 0;
+  int set_groups_ = 0;  // SetItemSpec::group of the last SET map
   bool writes_ = false;
   // The last non-optional MATCH, while its count could still be factorized.
   struct CountablePattern {
@@ -1596,46 +1613,118 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
 
 // ------------------------------------------------------------ SET / DELETE
 
+Result<const Variable*> Planner::BindSetOwner(const Expression& owner, const Scope& scope, const char* clause) {
+  ASSIGN_OR_RETURN(BoundExpressionPtr bound, Bind(owner, scope, nullptr));
+  bound = Unwrap(std::move(bound));
+  const Variable* var = bound->kind == BoundKind::kSlot ? scope.Find(bound->name) : nullptr;
+  if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
+    return Error(owner.position, std::string(clause) + " needs a node or relationship variable, not " +
+                                     ToString(owner));
+  }
+  return var;
+}
+
+Result<SetItemSpec> Planner::BindSetProperty(const Expression& owner, const Variable& var, const std::string& key,
+                                             const SourcePosition& key_position, const Expression* value,
+                                             const Scope& scope, const char* verb) {
+  SetItemSpec spec;
+  spec.slot = var.slot;
+  spec.property = ToString(owner) + "." + QuoteSchemaName(key);
+  BoundExpressionPtr bound;
+  if (value != nullptr) {
+    ASSIGN_OR_RETURN(bound, Bind(*value, scope, nullptr));
+    bound = Unwrap(std::move(bound));
+  } else {
+    bound = MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny);
+  }
+  for (TableId t : var.tables) {
+    const TableSchema* schema = catalog_.GetTable(t);
+    if (schema == nullptr) continue;
+    auto idx = schema->FindProperty(key);
+    if (!idx) continue;
+    const PropertyDef& def = schema->properties[*idx];
+    if (schema->is_node() && *idx == schema->primary_key) {
+      return Error(key_position, std::string("cannot ") + verb + " primary key '" + def.name + "' of '" +
+                                     schema->name + "'");
+    }
+    if (value != nullptr && !Castable(bound->type, def.type)) {
+      return Error(value->position, "type mismatch: property " + schema->name + "." + def.name + " is " +
+                                        LogicalTypeName(def.type) + ", not " + LogicalTypeName(bound->type));
+    }
+    spec.index[t] = *idx;
+  }
+  if (spec.index.empty()) {
+    return Error(key_position, "cannot find property " + key + " for " + ToString(owner), StatusCode::kNotFound);
+  }
+  spec.value = std::move(bound);
+  return spec;
+}
+
 Result<std::vector<SetItemSpec>> Planner::BindSetItems(const std::vector<SetItem>& items, const Scope& scope) {
   writes_ = true;
   std::vector<SetItemSpec> out;
   for (const SetItem& item : items) {
-    const Expression& prop = *item.property;
-    if (prop.kind != ExpressionKind::kProperty) {
-      return Error(item.position, "SET needs a property (variable.property = value)", StatusCode::kUnsupported);
+    if (item.kind == SetItemKind::kProperty) {
+      const Expression& prop = *item.property;
+      ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(*prop.children[0], scope, "SET"));
+      ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(*prop.children[0], *var, prop.name, prop.position,
+                                                         item.value.get(), scope, "change"));
+      out.push_back(std::move(spec));
+      continue;
     }
-    ASSIGN_OR_RETURN(BoundExpressionPtr owner, Bind(*prop.children[0], scope, nullptr));
-    owner = Unwrap(std::move(owner));
-    const Variable* var = owner->kind == BoundKind::kSlot ? scope.Find(owner->name) : nullptr;
-    if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
-      return Error(prop.children[0]->position, "SET needs a node or relationship variable, not " +
-                                                   ToString(*prop.children[0]));
+    // n = {map} / n += {map}: the map's entries, evaluated together.
+    const Expression& owner = *item.property;
+    const Expression& map = *item.value;
+    ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(owner, scope, "SET"));
+    const int group = ++set_groups_;
+    std::map<TableId, std::set<uint32_t>> listed;  // per table, the properties the map sets
+    for (size_t i = 0; i < map.map_keys.size(); i++) {
+      const SourcePosition& key_position =
+          i < map.map_key_positions.size() ? map.map_key_positions[i] : map.children[i]->position;
+      ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(owner, *var, map.map_keys[i], key_position,
+                                                         map.children[i].get(), scope, "change"));
+      for (const auto& [t, idx] : spec.index) {
+        if (!listed[t].insert(idx).second) {
+          return Error(key_position, "property " + map.map_keys[i] + " appears more than once in the map");
+        }
+      }
+      spec.group = group;
+      out.push_back(std::move(spec));
     }
-    SetItemSpec spec;
-    spec.slot = var->slot;
-    spec.property = ToString(prop);
-    ASSIGN_OR_RETURN(BoundExpressionPtr value, Bind(*item.value, scope, nullptr));
-    value = Unwrap(std::move(value));
+    if (item.kind != SetItemKind::kAllProperties) continue;
+    // Every other property but the primary key becomes NULL, in schema order.
+    std::vector<SetItemSpec> cleared;
+    std::map<std::string, size_t> by_name;
     for (TableId t : var->tables) {
       const TableSchema* schema = catalog_.GetTable(t);
       if (schema == nullptr) continue;
-      auto idx = schema->FindProperty(prop.name);
-      if (!idx) continue;
-      const PropertyDef& def = schema->properties[*idx];
-      if (schema->is_node() && *idx == schema->primary_key) {
-        return Error(prop.position, "cannot change primary key '" + def.name + "' of '" + schema->name + "'");
+      for (uint32_t idx = 0; idx < schema->properties.size(); idx++) {
+        if ((schema->is_node() && idx == schema->primary_key) || listed[t].count(idx)) continue;
+        const std::string& name = schema->properties[idx].name;
+        auto [it, added] = by_name.emplace(name, cleared.size());
+        if (added) {
+          SetItemSpec spec;
+          spec.slot = var->slot;
+          spec.property = ToString(owner) + "." + QuoteSchemaName(name);
+          spec.value = MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny);
+          spec.group = group;
+          cleared.push_back(std::move(spec));
+        }
+        cleared[it->second].index[t] = idx;
       }
-      if (!Castable(value->type, def.type)) {
-        return Error(item.value->position, "type mismatch: property " + schema->name + "." + def.name + " is " +
-                                               LogicalTypeName(def.type) + ", not " + LogicalTypeName(value->type));
-      }
-      spec.index[t] = *idx;
     }
-    if (spec.index.empty()) {
-      return Error(prop.position, "cannot find property " + prop.name + " for " + ToString(*prop.children[0]),
-                   StatusCode::kNotFound);
-    }
-    spec.value = std::move(value);
+    for (SetItemSpec& spec : cleared) out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+Result<std::vector<SetItemSpec>> Planner::BindRemoveItems(const RemoveClause& c, const Scope& scope) {
+  writes_ = true;
+  std::vector<SetItemSpec> out;
+  for (const ExpressionPtr& prop : c.properties) {
+    ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(*prop->children[0], scope, "REMOVE"));
+    ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(*prop->children[0], *var, prop->name, prop->position,
+                                                       nullptr, scope, "remove"));
     out.push_back(std::move(spec));
   }
   return out;
@@ -2163,6 +2252,11 @@ Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
         plan = std::make_unique<SetProperties>(std::move(plan), std::move(items), wrote_);
         break;
       }
+      case ClauseKind::kRemove: {
+        ASSIGN_OR_RETURN(std::vector<SetItemSpec> items, BindRemoveItems(clause->As<RemoveClause>(), scope));
+        plan = std::make_unique<SetProperties>(std::move(plan), std::move(items), wrote_);
+        break;
+      }
       case ClauseKind::kDelete: RETURN_IF_ERROR(PlanDelete(clause->As<DeleteClause>(), &plan, &scope)); break;
       case ClauseKind::kMerge: RETURN_IF_ERROR(PlanMerge(clause->As<MergeClause>(), &plan, &scope)); break;
     }
@@ -2214,7 +2308,7 @@ bool QueryWrites(const QueryStatement& q) {
   for (const SingleQuery& s : q.parts) {
     for (const auto& c : s.clauses) {
       if (c->kind == ClauseKind::kCreate || c->kind == ClauseKind::kMerge || c->kind == ClauseKind::kSet ||
-          c->kind == ClauseKind::kDelete) {
+          c->kind == ClauseKind::kRemove || c->kind == ClauseKind::kDelete) {
         return true;
       }
     }
