@@ -449,6 +449,14 @@ struct CopyStatement : Statement {
   std::vector<CopyOption> options;
 };
 
+// ------------------------------------------------------------------- copies
+
+// Deep copies (the tree is otherwise move-only).
+ExpressionPtr Clone(const Expression& expression);
+PropertyMap Clone(const PropertyMap& properties);
+// A copy of `path`; a filter_where on a relationship is cloned too.
+PathPattern Clone(const PathPattern& path);
+
 // ------------------------------------------------------------------- printers
 
 std::string ToString(const Expression& expression);

@@ -1468,6 +1468,13 @@ Status Create::Run(ExecContext* ctx) {
   return Status::OK();
 }
 
+void Create::Reset() {
+  Operator::Reset();
+  done_ = false;
+  output_.clear();
+  next_ = 0;
+}
+
 Result<bool> Create::DoNext(DataChunk* out, ExecContext* ctx) {
   if (!done_) {
     done_ = true;
@@ -1877,6 +1884,56 @@ Status MergeRel::Run(ExecContext* ctx) {
       items = &on_create_;
     }
     RETURN_IF_ERROR(EmitMerged(in, slot_, std::move(found), *items, ctx, wrote_, &rows_));
+  }
+  return Status::OK();
+}
+
+MergePattern::MergePattern(OperatorPtr input, OperatorPtr match, Argument* match_argument, OperatorPtr create,
+                           Argument* create_argument,
+                           std::vector<std::pair<BoundExpressionPtr, std::string>> null_checks,
+                           std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
+    : match_argument_(match_argument),
+      create_argument_(create_argument),
+      null_checks_(std::move(null_checks)),
+      on_create_(std::move(on_create)),
+      on_match_(std::move(on_match)),
+      wrote_(wrote) {
+  children_.push_back(std::move(input));
+  children_.push_back(std::move(match));
+  children_.push_back(std::move(create));
+}
+
+std::string MergePattern::Describe() const {
+  return "MergePattern on_create=" + std::to_string(on_create_.size()) +
+         " on_match=" + std::to_string(on_match_.size());
+}
+
+Status MergePattern::Run(ExecContext* ctx) {
+  ASSIGN_OR_RETURN(std::vector<Row> inputs, PullAllRows(child(0), ctx));
+  for (const Row& in : inputs) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    child(1)->Reset();
+    match_argument_->Set(in);
+    ASSIGN_OR_RETURN(std::vector<Row> found, PullAllRows(child(1), ctx));
+    const std::vector<SetItemSpec>* items = &on_match_;
+    if (found.empty()) {
+      DataChunk one;
+      one.AppendRow(in);
+      for (const auto& [value, message] : null_checks_) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*value, one, 0, ctx));
+        if (v.is_null()) return InvalidArgument(message);
+      }
+      child(2)->Reset();
+      create_argument_->Set(in);
+      ASSIGN_OR_RETURN(found, PullAllRows(child(2), ctx));
+      items = &on_create_;
+    }
+    for (const Row& row : found) {
+      DataChunk bound;
+      bound.AppendRow(row);
+      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
+      rows_.AppendRow(row);
+    }
   }
   return Status::OK();
 }
