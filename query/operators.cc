@@ -1548,12 +1548,12 @@ Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chu
       *wrote = true;
       if (w.owner.type() == LogicalType::kRel) {
         const RelValue& rel = w.owner.rel_value();
-        RETURN_IF_ERROR(
-            ctx->txn()->SetRelProperty(w.schema->name, rel.src_offset, rel.id, w.def->name, std::move(w.value)));
+        RETURN_IF_ERROR(ctx->txn()->SetRelProperty(w.schema->name, rel.src_offset, rel.id, w.def->name,
+                                                   std::move(w.value)));
         ctx->ForgetRel(w.table, rel.id);
       } else {
-        RETURN_IF_ERROR(
-            ctx->txn()->SetNodeProperty(w.schema->name, w.owner.id_offset(), w.def->name, std::move(w.value)));
+        RETURN_IF_ERROR(ctx->txn()->SetNodeProperty(w.schema->name, w.owner.id_offset(), w.def->name,
+                                                    std::move(w.value)));
         ctx->ForgetNode(w.table, w.owner.id_offset());
       }
     }

@@ -749,8 +749,9 @@ Result<std::unique_ptr<Clause>> Parser::ParseCreate() {
 
 Status Parser::LabelUpdateError(const char* verb) {
   const bool set = std::string_view(verb) == "SET";
-  return ErrorAt(Peek().position, std::string(verb) + (set ? " cannot add a label" : " cannot remove a label") +
-                                      ": labels are tables in ruzu, and a node's table is fixed when it is created");
+  return ErrorAt(Peek().position,
+                 std::string(verb) + (set ? " cannot add a label" : " cannot remove a label") +
+                     ": labels are tables in ruzu, and a node's table is fixed when it is created");
 }
 
 Status Parser::ParseSetItems(std::vector<SetItem>* items) {
@@ -765,8 +766,9 @@ Status Parser::ParseSetItems(std::vector<SetItem>* items) {
       // n = {map} / n += {map}
       item.kind = Take().kind == TokenKind::kEq ? SetItemKind::kAllProperties : SetItemKind::kAddProperties;
       if (PeekIs(TokenKind::kParameter)) {
-        return ErrorAt(Peek().position, "a map parameter is not supported yet here; write a map literal "
-                                        "{key: value, ...}");
+        return ErrorAt(Peek().position,
+                       "a map parameter is not supported yet here; write a map literal "
+                       "{key: value, ...}");
       }
       if (!PeekIs(TokenKind::kLBrace)) {
         return Expected(std::string("a map literal {key: value, ...} after ") +
@@ -775,7 +777,8 @@ Status Parser::ParseSetItems(std::vector<SetItem>* items) {
       item.property = std::move(base);
       ASSIGN_OR_RETURN(item.value, ParseExpression());
       if (item.value->kind != ExpressionKind::kMap) {
-        return ErrorAt(item.value->position, "expected a map literal {key: value, ...} alone, not an expression");
+        return ErrorAt(item.value->position,
+                       "expected a map literal {key: value, ...} alone, not an expression");
       }
       items->push_back(std::move(item));
       continue;

@@ -328,8 +328,10 @@ TEST(ParserQueryTest, UpdatingClauses) {
             "MATCH (n) SET n += {age: 1, `my name`: 'x'}, n.b = 2");
   EXPECT_EQ(Canon("MATCH (n) SET n = {age: n.age + 1}"), "MATCH (n) SET n = {age: n.age + 1}");
   EXPECT_EQ(Canon("MATCH (n) SET n = {}"), "MATCH (n) SET n = {}");
-  EXPECT_EQ(Canon("MATCH ()-[r]->() SET r+={w: 1.5} RETURN r"), "MATCH ()-[r]->() SET r += {w: 1.5} RETURN r");
-  EXPECT_EQ(Canon("match (n) remove n.age, n.`my name` return n"), "MATCH (n) REMOVE n.age, n.`my name` RETURN n");
+  EXPECT_EQ(Canon("MATCH ()-[r]->() SET r+={w: 1.5} RETURN r"),
+            "MATCH ()-[r]->() SET r += {w: 1.5} RETURN r");
+  EXPECT_EQ(Canon("match (n) remove n.age, n.`my name` return n"),
+            "MATCH (n) REMOVE n.age, n.`my name` RETURN n");
   EXPECT_EQ(Canon("MATCH (n) REMOVE n.a SET n.b = 1 DELETE n"), "MATCH (n) REMOVE n.a SET n.b = 1 DELETE n");
   EXPECT_EQ(Canon("MERGE (n:P {id: 1}) ON CREATE SET n = {a: 1} ON MATCH SET n += {b: 2}"),
             "MERGE (n:P {id: 1}) ON CREATE SET n = {a: 1} ON MATCH SET n += {b: 2}");
@@ -611,27 +613,35 @@ TEST(ParserErrorTest, FirstLines) {
             "Parser error at line 1, column 17: expected WITH but found string literal 'x'");
   EXPECT_EQ(ErrLine("RETURN 1e999"),
             "Parser error at line 1, column 8: float literal 1e999 is out of range for DOUBLE");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n = 1"),
-            "Parser error at line 1, column 19: expected a map literal {key: value, ...} after '=' but found '1'");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n += n.m"),
-            "Parser error at line 1, column 20: expected a map literal {key: value, ...} after '+=' but found 'n'");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n = {a: 1} + {b: 2}"),
-            "Parser error at line 1, column 19: expected a map literal {key: value, ...} alone, not an expression");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n = $props"),
-            "Parser error at line 1, column 19: a map parameter is not supported yet here; write a map literal "
-            "{key: value, ...}");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n"),
-            "Parser error at line 1, column 16: expected '.' and a property name, '=', '+=' or ':' but found end "
-            "of input");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n:Person"),
-            "Parser error at line 1, column 16: SET cannot add a label: labels are tables in ruzu, and a node's "
-            "table is fixed when it is created");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n.x = 1, n:A:B"),
-            "Parser error at line 1, column 25: SET cannot add a label: labels are tables in ruzu, and a node's "
-            "table is fixed when it is created");
-  EXPECT_EQ(ErrLine("MATCH (n) REMOVE n:Person"),
-            "Parser error at line 1, column 19: REMOVE cannot remove a label: labels are tables in ruzu, and a "
-            "node's table is fixed when it is created");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = 1"),
+      "Parser error at line 1, column 19: expected a map literal {key: value, ...} after '=' but found '1'");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n += n.m"),
+      "Parser error at line 1, column 20: expected a map literal {key: value, ...} after '+=' but found 'n'");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = {a: 1} + {b: 2}"),
+      "Parser error at line 1, column 19: expected a map literal {key: value, ...} alone, not an expression");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = $props"),
+      "Parser error at line 1, column 19: a map parameter is not supported yet here; write a map literal "
+      "{key: value, ...}");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n"),
+      "Parser error at line 1, column 16: expected '.' and a property name, '=', '+=' or ':' but found end "
+      "of input");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n:Person"),
+      "Parser error at line 1, column 16: SET cannot add a label: labels are tables in ruzu, and a node's "
+      "table is fixed when it is created");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n.x = 1, n:A:B"),
+      "Parser error at line 1, column 25: SET cannot add a label: labels are tables in ruzu, and a node's "
+      "table is fixed when it is created");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) REMOVE n:Person"),
+      "Parser error at line 1, column 19: REMOVE cannot remove a label: labels are tables in ruzu, and a "
+      "node's table is fixed when it is created");
   EXPECT_EQ(ErrLine("MATCH (n) REMOVE n"),
             "Parser error at line 1, column 19: expected '.' and a property name but found end of input");
   EXPECT_EQ(ErrLine("MATCH (n) REMOVE n.x = 1"),
@@ -810,7 +820,8 @@ const std::vector<std::string>& Corpus() {
       "MATCH (n) RETURN collect(n.name) AS names",
       "MATCH (n) RETURN lower(n.name), upper(n.name), substring(n.name, 0, 2), size(n.name)",
       "MATCH (n) RETURN coalesce(n.a, n.b, 0), abs(n.x), floor(1.5), ceil(1.5), round(2.5)",
-      "RETURN to_int64('1'), to_double(1), to_string(2), date('2024-01-31'), timestamp('2024-01-31 12:00:00')",
+      "RETURN to_int64('1'), to_double(1), to_string(2), date('2024-01-31'), timestamp('2024-01-31 "
+      "12:00:00')",
       "MATCH (n) RETURN id(n), label(n)",
       "MATCH (n) RETURN n ORDER BY n.age DESC, n.name SKIP 10 LIMIT 5",
       "MATCH (n) WITH n.city AS city, count(*) AS c WHERE c > 1 RETURN city, c ORDER BY c DESC",

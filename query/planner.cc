@@ -355,8 +355,8 @@ class Planner {
                       OperatorPtr* plan);
   Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
   // The nodes and relationships CREATE `patterns` makes, adding their variables to `scope`.
-  Status BindCreate(const std::vector<PathPattern>& patterns, Scope* scope, std::vector<NodeCreateSpec>* node_specs,
-                    std::vector<RelCreateSpec>* rel_specs);
+  Status BindCreate(const std::vector<PathPattern>& patterns, Scope* scope,
+                    std::vector<NodeCreateSpec>* node_specs, std::vector<RelCreateSpec>* rel_specs);
   Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
   // REMOVE n.p, ...: items that set each property to NULL.
   Result<std::vector<SetItemSpec>> BindRemoveItems(const RemoveClause& c, const Scope& scope);
@@ -1624,20 +1624,21 @@ Status Planner::BindCreate(const std::vector<PathPattern>& patterns, Scope* scop
 
 // ------------------------------------------------------------ SET / DELETE
 
-Result<const Variable*> Planner::BindSetOwner(const Expression& owner, const Scope& scope, const char* clause) {
+Result<const Variable*> Planner::BindSetOwner(const Expression& owner, const Scope& scope,
+                                              const char* clause) {
   ASSIGN_OR_RETURN(BoundExpressionPtr bound, Bind(owner, scope, nullptr));
   bound = Unwrap(std::move(bound));
   const Variable* var = bound->kind == BoundKind::kSlot ? scope.Find(bound->name) : nullptr;
   if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
-    return Error(owner.position, std::string(clause) + " needs a node or relationship variable, not " +
-                                     ToString(owner));
+    return Error(owner.position,
+                 std::string(clause) + " needs a node or relationship variable, not " + ToString(owner));
   }
   return var;
 }
 
-Result<SetItemSpec> Planner::BindSetProperty(const Expression& owner, const Variable& var, const std::string& key,
-                                             const SourcePosition& key_position, const Expression* value,
-                                             const Scope& scope, const char* verb) {
+Result<SetItemSpec> Planner::BindSetProperty(const Expression& owner, const Variable& var,
+                                             const std::string& key, const SourcePosition& key_position,
+                                             const Expression* value, const Scope& scope, const char* verb) {
   SetItemSpec spec;
   spec.slot = var.slot;
   spec.property = ToString(owner) + "." + QuoteSchemaName(key);
@@ -1665,7 +1666,8 @@ Result<SetItemSpec> Planner::BindSetProperty(const Expression& owner, const Vari
     spec.index[t] = *idx;
   }
   if (spec.index.empty()) {
-    return Error(key_position, "cannot find property " + key + " for " + ToString(owner), StatusCode::kNotFound);
+    return Error(key_position, "cannot find property " + key + " for " + ToString(owner),
+                 StatusCode::kNotFound);
   }
   spec.value = std::move(bound);
   return spec;
@@ -1765,12 +1767,15 @@ Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope)
     return Error(p.position, "MERGE of a named path is not supported yet", StatusCode::kUnsupported);
   }
   if (!p.rels.empty()) {
-    // One relationship between nodes bound earlier, as plain variables: MergeRel; anything else: MergePattern.
+    // One relationship between nodes bound earlier, as plain variables:
+    // MergeRel; anything else: MergePattern.
     auto plain_bound = [&](const NodePattern& np) {
       return !np.variable.empty() && scope->Find(np.variable) != nullptr && np.labels.empty() &&
              np.properties.empty();
     };
-    if (p.rels.size() == 1 && plain_bound(p.nodes[0]) && plain_bound(p.nodes[1])) return PlanMergeRel(c, plan, scope);
+    if (p.rels.size() == 1 && plain_bound(p.nodes[0]) && plain_bound(p.nodes[1])) {
+      return PlanMergeRel(c, plan, scope);
+    }
     return PlanMergePattern(c, plan, scope);
   }
   const NodePattern& np = p.nodes[0];
@@ -1858,9 +1863,9 @@ Status Planner::PlanMergePattern(const MergeClause& c, OperatorPtr* plan, Scope*
     for (const auto& [key, value] : map) {
       ASSIGN_OR_RETURN(auto bound, BindPropertyValue(schema, key, *value, before));
       if (schema.is_node()) RETURN_IF_ERROR(CheckNotSerial(schema, bound.first, value->position));
-      null_checks.emplace_back(std::move(bound.second), std::string("MERGE cannot match or create a ") + what +
-                                                            " with a NULL property (" + schema.name + "." +
-                                                            schema.properties[bound.first].name + ")");
+      null_checks.emplace_back(std::move(bound.second), std::string("MERGE cannot match or create a ") +
+                                                            what + " with a NULL property (" + schema.name +
+                                                            "." + schema.properties[bound.first].name + ")");
     }
     return Status::OK();
   };
@@ -1873,19 +1878,22 @@ Status Planner::PlanMergePattern(const MergeClause& c, OperatorPtr* plan, Scope*
         return Error(np.position, "variable " + np.variable + " is not a node");
       }
       if (!np.labels.empty() || !np.properties.empty()) {
-        return Error(np.position, "variable " + np.variable + " is already bound; MERGE cannot add labels or "
-                                  "properties to it");
+        return Error(np.position, "variable " + np.variable +
+                                      " is already bound; MERGE cannot add labels or "
+                                      "properties to it");
       }
       node.variable = np.variable;
       named.nodes.push_back(std::move(node));
       continue;
     }
-    if (np.labels.size() != 1) return Error(np.position, "MERGE of a node needs exactly one label (its node table)");
+    if (np.labels.size() != 1)
+      return Error(np.position, "MERGE of a node needs exactly one label (its node table)");
     ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(np.labels, TableKind::kNode, np.position));
     const TableSchema* schema = catalog_.GetTable(tables[0]);
     RETURN_IF_ERROR(check_values(np.properties, *schema, "node"));
     bool has_key = schema->properties[schema->primary_key].serial;
-    for (const auto& [key, value] : np.properties) has_key |= schema->FindProperty(key) == schema->primary_key;
+    for (const auto& [key, value] : np.properties)
+      has_key |= schema->FindProperty(key) == schema->primary_key;
     if (!has_key) {
       return Error(np.position, "MERGE of a " + schema->name + " node needs its primary key " +
                                     schema->properties[schema->primary_key].name);
@@ -1961,8 +1969,8 @@ Status Planner::PlanMergePattern(const MergeClause& c, OperatorPtr* plan, Scope*
   }
   auto create_argument = std::make_unique<Argument>();
   Argument* create_leaf = create_argument.get();
-  OperatorPtr create =
-      std::make_unique<Create>(std::move(create_argument), std::move(node_specs), std::move(rel_specs), wrote_);
+  OperatorPtr create = std::make_unique<Create>(std::move(create_argument), std::move(node_specs),
+                                                std::move(rel_specs), wrote_);
 
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));

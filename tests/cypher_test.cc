@@ -300,8 +300,9 @@ TEST_F(CypherApiTest, PreparedStatements) {
 // A prepared MERGE of a pattern runs again with new values; its ON CREATE /
 // ON MATCH items and SET maps take parameters too.
 TEST_F(CypherApiTest, PreparedWriteClauses) {
-  Exec("CREATE NODE TABLE P(id INT64, name STRING, age INT64, PRIMARY KEY(id));"
-       "CREATE REL TABLE K(FROM P TO P, since INT64)");
+  Exec(
+      "CREATE NODE TABLE P(id INT64, name STRING, age INT64, PRIMARY KEY(id));"
+      "CREATE REL TABLE K(FROM P TO P, since INT64)");
   auto merge = conn_->Prepare(
       "MERGE (a:P {id: $a})-[k:K {since: $since}]->(b:P {id: $b}) "
       "ON CREATE SET a += {name: $name} ON MATCH SET k.since = $since + $bump RETURN a.name, k.since");
