@@ -308,7 +308,7 @@ void PrintSetItems(const std::vector<SetItem>& items, std::string* out) {
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out->append(", ");
     Print(*items[i].property, out);
-    out->append(" = ");
+    out->append(items[i].kind == SetItemKind::kAddProperties ? " += " : " = ");
     Print(*items[i].value, out);
   }
 }
@@ -397,7 +397,7 @@ const char* UnaryOperatorName(UnaryOperator op) {
 bool IsReservedWord(std::string_view word) {
   static const char* const kReserved[] = {
       "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE",
-      "SET", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "ALL",
+      "SET", "REMOVE", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "ALL",
       "AND", "OR", "XOR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "STARTS",
       "ENDS", "CONTAINS", "CASE", "WHEN", "THEN", "ELSE", "END", "AS", "DISTINCT",
       "ASC", "DESC", "ASCENDING", "DESCENDING", "ON", "CALL", "YIELD"};
@@ -442,6 +442,65 @@ std::string QuoteString(const std::string& text) {
   }
   out += "'";
   return out;
+}
+
+ExpressionPtr Clone(const Expression& e) {
+  auto copy = std::make_unique<Expression>(e.kind, e.position);
+  copy->literal_kind = e.literal_kind;
+  copy->bool_value = e.bool_value;
+  copy->int_value = e.int_value;
+  copy->double_value = e.double_value;
+  copy->string_value = e.string_value;
+  copy->name = e.name;
+  copy->unary_op = e.unary_op;
+  copy->binary_op = e.binary_op;
+  copy->negated = e.negated;
+  copy->distinct = e.distinct;
+  copy->star = e.star;
+  for (const ExpressionPtr& c : e.children) copy->children.push_back(Clone(*c));
+  copy->map_keys = e.map_keys;
+  copy->map_key_positions = e.map_key_positions;
+  copy->has_case_operand = e.has_case_operand;
+  copy->has_else = e.has_else;
+  copy->height = e.height;
+  return copy;
+}
+
+PropertyMap Clone(const PropertyMap& properties) {
+  PropertyMap copy;
+  for (const auto& [key, value] : properties) copy.emplace_back(key, Clone(*value));
+  return copy;
+}
+
+PathPattern Clone(const PathPattern& path) {
+  PathPattern copy;
+  copy.position = path.position;
+  copy.path_variable = path.path_variable;
+  for (const NodePattern& n : path.nodes) {
+    NodePattern node;
+    node.position = n.position;
+    node.variable = n.variable;
+    node.labels = n.labels;
+    node.properties = Clone(n.properties);
+    copy.nodes.push_back(std::move(node));
+  }
+  for (const RelPattern& r : path.rels) {
+    RelPattern rel;
+    rel.position = r.position;
+    rel.variable = r.variable;
+    rel.types = r.types;
+    rel.properties = Clone(r.properties);
+    rel.direction = r.direction;
+    rel.variable_length = r.variable_length;
+    rel.semantics = r.semantics;
+    rel.min_hops = r.min_hops;
+    rel.max_hops = r.max_hops;
+    rel.filter_rel_variable = r.filter_rel_variable;
+    rel.filter_node_variable = r.filter_node_variable;
+    if (r.filter_where) rel.filter_where = Clone(*r.filter_where);
+    copy.rels.push_back(std::move(rel));
+  }
+  return copy;
 }
 
 std::string ToString(const Expression& expression) {
@@ -526,6 +585,10 @@ std::string ToString(const Clause& clause) {
     case ClauseKind::kSet:
       out += "SET ";
       PrintSetItems(clause.As<SetClause>().items, &out);
+      break;
+    case ClauseKind::kRemove:
+      out += "REMOVE ";
+      PrintList(clause.As<RemoveClause>().properties, &out);
       break;
     case ClauseKind::kDelete: {
       const auto& d = clause.As<DeleteClause>();

@@ -106,6 +106,7 @@ struct Expression {
   //   [operand if has_case_operand] when_1 then_1 ... when_n then_n [else if has_else]
   std::vector<std::unique_ptr<Expression>> children;
   std::vector<std::string> map_keys;  // kMap, parallel to children
+  std::vector<SourcePosition> map_key_positions;  // kMap, parallel to map_keys
   bool has_case_operand = false;      // kCase
   bool has_else = false;              // kCase
 
@@ -179,7 +180,7 @@ struct PathPattern {
 
 // -------------------------------------------------------------------- clauses
 
-enum class ClauseKind { kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kDelete, kCall };
+enum class ClauseKind { kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall };
 
 struct Clause {
   Clause(ClauseKind k, SourcePosition pos) : kind(k), position(pos) {}
@@ -253,10 +254,19 @@ struct CreateClause : Clause {
   std::vector<PathPattern> patterns;
 };
 
-// property = value, where property is a kProperty expression (n.p).
+enum class SetItemKind {
+  kProperty,       // n.p = value
+  kAllProperties,  // n = {map}: the map's properties; every other one (but the primary key) becomes NULL
+  kAddProperties,  // n += {map}: the map's properties, the others unchanged
+};
+
+// One item of SET (and of MERGE's ON CREATE / ON MATCH SET).
 struct SetItem {
   SourcePosition position;
+  SetItemKind kind = SetItemKind::kProperty;
+  // kProperty: a kProperty expression (n.p); the map forms: the kVariable n.
   ExpressionPtr property;
+  // kProperty: any expression; the map forms: a kMap literal (the parser guarantees it).
   ExpressionPtr value;
 };
 
@@ -272,6 +282,12 @@ struct MergeClause : Clause {
 struct SetClause : Clause {
   explicit SetClause(SourcePosition pos) : Clause(ClauseKind::kSet, pos) {}
   std::vector<SetItem> items;
+};
+
+// REMOVE n.p, ...: each property becomes NULL. Every item is a kProperty expression.
+struct RemoveClause : Clause {
+  explicit RemoveClause(SourcePosition pos) : Clause(ClauseKind::kRemove, pos) {}
+  std::vector<ExpressionPtr> properties;
 };
 
 // [DETACH] DELETE expression, ...
@@ -432,6 +448,14 @@ struct CopyStatement : Statement {
   std::vector<std::string> files;    // paths or glob patterns; exactly one for TO
   std::vector<CopyOption> options;
 };
+
+// ------------------------------------------------------------------- copies
+
+// Deep copies (the tree is otherwise move-only).
+ExpressionPtr Clone(const Expression& expression);
+PropertyMap Clone(const PropertyMap& properties);
+// A copy of `path`; a filter_where on a relationship is cloned too.
+PathPattern Clone(const PathPattern& path);
 
 // ------------------------------------------------------------------- printers
 

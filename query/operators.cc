@@ -1802,6 +1802,13 @@ Status Create::Run(ExecContext* ctx) {
   return Status::OK();
 }
 
+void Create::Reset() {
+  Operator::Reset();
+  done_ = false;
+  output_.clear();
+  next_ = 0;
+}
+
 Result<bool> Create::DoNext(DataChunk* out, ExecContext* ctx) {
   if (!done_) {
     done_ = true;
@@ -1835,33 +1842,56 @@ Result<bool> WriteOperator::DoNext(DataChunk* out, ExecContext* ctx) {
 Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
                      bool* wrote) {
   const Catalog& catalog = ctx->catalog();
-  for (const SetItemSpec& item : items) {
-    const Value owner =
-        static_cast<size_t>(item.slot) < chunk.columns.size() ? chunk.columns[item.slot][r] : Value();
-    if (owner.is_null()) continue;  // e.g. an unmatched OPTIONAL MATCH variable
-    bool is_rel = owner.type() == LogicalType::kRel;
-    TableId table = is_rel ? owner.rel_value().table : owner.id_table();
-    auto it = item.index.find(table);
-    if (it == item.index.end()) continue;
-    const TableSchema* schema = catalog.GetTable(table);
-    if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
-    const PropertyDef& def = schema->properties[it->second];
-    ASSIGN_OR_RETURN(Value v, Evaluate(*item.value, chunk, r, ctx));
-    Result<Value> cast = v.CastTo(def.type);
-    if (!cast.ok()) {
-      return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
-                             LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
-                             (v.is_null() ? "" : " value " + v.ToString()));
+  struct Write {
+    Value owner;
+    TableId table;
+    const TableSchema* schema;
+    const PropertyDef* def;
+    Value value;
+  };
+  std::vector<Write> writes;
+  for (size_t begin = 0; begin < items.size();) {
+    size_t end = begin + 1;
+    if (items[begin].group != 0) {
+      while (end < items.size() && items[end].group == items[begin].group) end++;
     }
-    *wrote = true;
-    if (is_rel) {
-      const RelValue& rel = owner.rel_value();
-      RETURN_IF_ERROR(ctx->txn()->SetRelProperty(schema->name, rel.src_offset, rel.id, def.name, std::move(*cast)));
-      ctx->ForgetRel(table, rel.id);
-    } else {
-      RETURN_IF_ERROR(ctx->txn()->SetNodeProperty(schema->name, owner.id_offset(), def.name, std::move(*cast)));
-      ctx->ForgetNode(table, owner.id_offset());
+    // Evaluate the item or the whole map, then write.
+    writes.clear();
+    for (size_t i = begin; i < end; i++) {
+      const SetItemSpec& item = items[i];
+      const Value owner =
+          static_cast<size_t>(item.slot) < chunk.columns.size() ? chunk.columns[item.slot][r] : Value();
+      if (owner.is_null()) continue;  // e.g. an unmatched OPTIONAL MATCH variable
+      bool is_rel = owner.type() == LogicalType::kRel;
+      TableId table = is_rel ? owner.rel_value().table : owner.id_table();
+      auto it = item.index.find(table);
+      if (it == item.index.end()) continue;
+      const TableSchema* schema = catalog.GetTable(table);
+      if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+      const PropertyDef& def = schema->properties[it->second];
+      ASSIGN_OR_RETURN(Value v, Evaluate(*item.value, chunk, r, ctx));
+      Result<Value> cast = v.CastTo(def.type);
+      if (!cast.ok()) {
+        return InvalidArgument("Type mismatch: property " + schema->name + "." + def.name + " is " +
+                               LogicalTypeName(def.type) + ", got " + LogicalTypeName(v.type()) +
+                               (v.is_null() ? "" : " value " + v.ToString()));
+      }
+      writes.push_back(Write{owner, table, schema, &def, std::move(*cast)});
     }
+    for (Write& w : writes) {
+      *wrote = true;
+      if (w.owner.type() == LogicalType::kRel) {
+        const RelValue& rel = w.owner.rel_value();
+        RETURN_IF_ERROR(ctx->txn()->SetRelProperty(w.schema->name, rel.src_offset, rel.id, w.def->name,
+                                                   std::move(w.value)));
+        ctx->ForgetRel(w.table, rel.id);
+      } else {
+        RETURN_IF_ERROR(ctx->txn()->SetNodeProperty(w.schema->name, w.owner.id_offset(), w.def->name,
+                                                    std::move(w.value)));
+        ctx->ForgetNode(w.table, w.owner.id_offset());
+      }
+    }
+    begin = end;
   }
   return Status::OK();
 }
@@ -2188,6 +2218,56 @@ Status MergeRel::Run(ExecContext* ctx) {
       items = &on_create_;
     }
     RETURN_IF_ERROR(EmitMerged(in, slot_, std::move(found), *items, ctx, wrote_, &rows_));
+  }
+  return Status::OK();
+}
+
+MergePattern::MergePattern(OperatorPtr input, OperatorPtr match, Argument* match_argument, OperatorPtr create,
+                           Argument* create_argument,
+                           std::vector<std::pair<BoundExpressionPtr, std::string>> null_checks,
+                           std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
+    : match_argument_(match_argument),
+      create_argument_(create_argument),
+      null_checks_(std::move(null_checks)),
+      on_create_(std::move(on_create)),
+      on_match_(std::move(on_match)),
+      wrote_(wrote) {
+  children_.push_back(std::move(input));
+  children_.push_back(std::move(match));
+  children_.push_back(std::move(create));
+}
+
+std::string MergePattern::Describe() const {
+  return "MergePattern on_create=" + std::to_string(on_create_.size()) +
+         " on_match=" + std::to_string(on_match_.size());
+}
+
+Status MergePattern::Run(ExecContext* ctx) {
+  ASSIGN_OR_RETURN(std::vector<Row> inputs, PullAllRows(child(0), ctx));
+  for (const Row& in : inputs) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    child(1)->Reset();
+    match_argument_->Set(in);
+    ASSIGN_OR_RETURN(std::vector<Row> found, PullAllRows(child(1), ctx));
+    const std::vector<SetItemSpec>* items = &on_match_;
+    if (found.empty()) {
+      DataChunk one;
+      one.AppendRow(in);
+      for (const auto& [value, message] : null_checks_) {
+        ASSIGN_OR_RETURN(Value v, Evaluate(*value, one, 0, ctx));
+        if (v.is_null()) return InvalidArgument(message);
+      }
+      child(2)->Reset();
+      create_argument_->Set(in);
+      ASSIGN_OR_RETURN(found, PullAllRows(child(2), ctx));
+      items = &on_create_;
+    }
+    for (const Row& row : found) {
+      DataChunk bound;
+      bound.AppendRow(row);
+      RETURN_IF_ERROR(ApplySetItems(*items, bound, 0, ctx, wrote_));
+      rows_.AppendRow(row);
+    }
   }
   return Status::OK();
 }

@@ -643,6 +643,8 @@ class Create : public Operator {
   Create(OperatorPtr input, std::vector<NodeCreateSpec> nodes, std::vector<RelCreateSpec> rels,
          bool* wrote);
   std::string Describe() const override;
+  // Starts over (MergePattern runs its create plan once per row).
+  void Reset() override;
 
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
@@ -667,10 +669,15 @@ struct SetItemSpec {
   // row whose element is of such a table is left unchanged).
   std::map<TableId, uint32_t> index;
   BoundExpressionPtr value;
+  // 0: an item of its own. Consecutive items with the same non-zero group
+  // come from one map (SET n = {...} / n += {...}): all their values are
+  // evaluated before any of them is written.
+  int group = 0;
 };
 
-// Applies `items` in order to row `r` of `chunk` (each item sees the writes
-// of the previous ones). Sets *wrote before the first write.
+// Applies `items` in order to row `r` of `chunk` (each item, or group of
+// items from one map, sees the writes of the previous ones). Sets *wrote
+// before the first write.
 Status ApplySetItems(const std::vector<SetItemSpec>& items, const DataChunk& chunk, size_t r, ExecContext* ctx,
                      bool* wrote);
 
@@ -770,6 +777,33 @@ class MergeRel : public WriteOperator {
   int left_slot_, right_slot_;
   RelDirection direction_;
   std::vector<std::pair<uint32_t, BoundExpressionPtr>> props_;
+  std::vector<SetItemSpec> on_create_, on_match_;
+  bool* wrote_;
+};
+
+// MERGE of a pattern with relationships whose nodes are new or bound
+// earlier (any mix, chains included). Per input row, in order (so later
+// rows see what earlier ones created): runs `match` (a MATCH of the
+// pattern whose leaf is `match_argument`) on the row; every row it yields
+// binds all the pattern's variables and gets `on_match`. When it yields
+// none, each of `null_checks` (a pattern property value and the error when
+// it is NULL) is evaluated, then `create` (a Create whose leaf is
+// `create_argument`) creates every node and relationship of the pattern not
+// bound before; its row gets `on_create`. Consumes all input first.
+class MergePattern : public WriteOperator {
+ public:
+  MergePattern(OperatorPtr input, OperatorPtr match, Argument* match_argument, OperatorPtr create,
+               Argument* create_argument, std::vector<std::pair<BoundExpressionPtr, std::string>> null_checks,
+               std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote);
+  std::string Describe() const override;
+
+ protected:
+  Status Run(ExecContext* ctx) override;
+
+ private:
+  Argument* match_argument_;
+  Argument* create_argument_;
+  std::vector<std::pair<BoundExpressionPtr, std::string>> null_checks_;
   std::vector<SetItemSpec> on_create_, on_match_;
   bool* wrote_;
 };

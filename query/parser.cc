@@ -39,6 +39,7 @@ const char* ClauseName(ClauseKind kind) {
     case ClauseKind::kCreate: return "CREATE";
     case ClauseKind::kMerge: return "MERGE";
     case ClauseKind::kSet: return "SET";
+    case ClauseKind::kRemove: return "REMOVE";
     case ClauseKind::kDelete: return "DELETE";
     case ClauseKind::kCall: return "CALL";
   }
@@ -47,7 +48,7 @@ const char* ClauseName(ClauseKind kind) {
 
 bool IsUpdating(ClauseKind kind) {
   return kind == ClauseKind::kCreate || kind == ClauseKind::kMerge || kind == ClauseKind::kSet ||
-         kind == ClauseKind::kDelete;
+         kind == ClauseKind::kRemove || kind == ClauseKind::kDelete;
 }
 
 // Increments a depth counter for the lifetime of the scope.
@@ -167,6 +168,9 @@ class Parser {
   Result<std::unique_ptr<Clause>> ParseCreate();
   Result<std::unique_ptr<Clause>> ParseMerge();
   Result<std::unique_ptr<Clause>> ParseSet();
+  Result<std::unique_ptr<Clause>> ParseRemove();
+  // The error for `SET n:Label` / `REMOVE n:Label` at the ':' (`verb` is SET or REMOVE).
+  Status LabelUpdateError(const char* verb);
   Result<std::unique_ptr<Clause>> ParseDelete();
   Result<std::unique_ptr<Clause>> ParseCall();
   Status ParseProjectionBody(ProjectionBody* body);
@@ -394,6 +398,9 @@ Status Parser::ParseSingleQuery(SingleQuery* part) {
     } else if (PeekKeyword("SET")) {
       clause = ParseSet();
       after_update = true;
+    } else if (PeekKeyword("REMOVE")) {
+      clause = ParseRemove();
+      after_update = true;
     } else if (PeekKeyword("DELETE") || PeekKeyword("DETACH")) {
       clause = ParseDelete();
       after_update = true;
@@ -405,7 +412,7 @@ Status Parser::ParseSingleQuery(SingleQuery* part) {
     if (part->clauses.back()->kind == ClauseKind::kReturn) break;
   }
   if (part->clauses.empty()) {
-    return Expected("a clause (MATCH, UNWIND, WITH, RETURN, CREATE, MERGE, SET, DELETE, CALL)");
+    return Expected("a clause (MATCH, UNWIND, WITH, RETURN, CREATE, MERGE, SET, REMOVE, DELETE, CALL)");
   }
   // A query ends the statement, or the parentheses of COPY (query) TO.
   bool at_boundary = PeekIs(TokenKind::kEnd) || PeekIs(TokenKind::kSemicolon) || PeekKeyword("UNION") ||
@@ -740,6 +747,13 @@ Result<std::unique_ptr<Clause>> Parser::ParseCreate() {
   return std::unique_ptr<Clause>(std::move(clause));
 }
 
+Status Parser::LabelUpdateError(const char* verb) {
+  const bool set = std::string_view(verb) == "SET";
+  return ErrorAt(Peek().position,
+                 std::string(verb) + (set ? " cannot add a label" : " cannot remove a label") +
+                     ": labels are tables in ruzu, and a node's table is fixed when it is created");
+}
+
 Status Parser::ParseSetItems(std::vector<SetItem>* items) {
   do {
     SetItem item;
@@ -747,8 +761,30 @@ Status Parser::ParseSetItems(std::vector<SetItem>* items) {
     ASSIGN_OR_RETURN(std::string variable, ParseVariableName("a variable name"));
     auto base = std::make_unique<Expression>(ExpressionKind::kVariable, item.position);
     base->name = std::move(variable);
+    if (PeekIs(TokenKind::kColon)) return LabelUpdateError("SET");
+    if (PeekIs(TokenKind::kEq) || PeekIs(TokenKind::kPlusEq)) {
+      // n = {map} / n += {map}
+      item.kind = Take().kind == TokenKind::kEq ? SetItemKind::kAllProperties : SetItemKind::kAddProperties;
+      if (PeekIs(TokenKind::kParameter)) {
+        return ErrorAt(Peek().position,
+                       "a map parameter is not supported yet here; write a map literal "
+                       "{key: value, ...}");
+      }
+      if (!PeekIs(TokenKind::kLBrace)) {
+        return Expected(std::string("a map literal {key: value, ...} after ") +
+                        (item.kind == SetItemKind::kAllProperties ? "'='" : "'+='"));
+      }
+      item.property = std::move(base);
+      ASSIGN_OR_RETURN(item.value, ParseExpression());
+      if (item.value->kind != ExpressionKind::kMap) {
+        return ErrorAt(item.value->position,
+                       "expected a map literal {key: value, ...} alone, not an expression");
+      }
+      items->push_back(std::move(item));
+      continue;
+    }
     if (!PeekIs(TokenKind::kDot)) {
-      return Expected("'.' and a property name (only SET n.property = value is supported)");
+      return Expected("'.' and a property name, '=', '+=' or ':'");
     }
     Take();
     auto property = std::make_unique<Expression>(ExpressionKind::kProperty, item.position);
@@ -783,6 +819,25 @@ Result<std::unique_ptr<Clause>> Parser::ParseMerge() {
 Result<std::unique_ptr<Clause>> Parser::ParseSet() {
   auto clause = std::make_unique<SetClause>(Take().position);
   RETURN_IF_ERROR(ParseSetItems(&clause->items));
+  return std::unique_ptr<Clause>(std::move(clause));
+}
+
+Result<std::unique_ptr<Clause>> Parser::ParseRemove() {
+  auto clause = std::make_unique<RemoveClause>(Take().position);
+  do {
+    SourcePosition position = Peek().position;
+    ASSIGN_OR_RETURN(std::string variable, ParseVariableName("a variable name"));
+    if (PeekIs(TokenKind::kColon)) return LabelUpdateError("REMOVE");
+    if (!PeekIs(TokenKind::kDot)) return Expected("'.' and a property name");
+    Take();
+    auto base = std::make_unique<Expression>(ExpressionKind::kVariable, position);
+    base->name = std::move(variable);
+    auto property = std::make_unique<Expression>(ExpressionKind::kProperty, position);
+    ASSIGN_OR_RETURN(property->name, ParseSchemaName("a property name"));
+    property->children.push_back(std::move(base));
+    property->height = 2;
+    clause->properties.push_back(std::move(property));
+  } while (Accept(TokenKind::kComma));
   return std::unique_ptr<Clause>(std::move(clause));
 }
 
@@ -1297,10 +1352,12 @@ Result<ExpressionPtr> Parser::ParseAtom() {
       auto e = std::make_unique<Expression>(ExpressionKind::kMap, position);
       if (!Accept(TokenKind::kRBrace)) {
         do {
+          SourcePosition key_position = Peek().position;
           ASSIGN_OR_RETURN(std::string key, ParseSchemaName("a map key"));
           RETURN_IF_ERROR(Expect(TokenKind::kColon));
           ASSIGN_OR_RETURN(auto value, ParseExpression());
           e->map_keys.push_back(std::move(key));
+          e->map_key_positions.push_back(key_position);
           e->children.push_back(std::move(value));
         } while (Accept(TokenKind::kComma));
         if (!Accept(TokenKind::kRBrace)) return Expected("',' or '}'");

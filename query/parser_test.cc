@@ -324,6 +324,19 @@ TEST(ParserQueryTest, UpdatingClauses) {
             "MATCH (a:P), (b:P) WHERE a.id = 1 AND b.id = 2 CREATE (a)-[:K]->(b)");
   EXPECT_EQ(Canon("MATCH (n) SET n.age = n.age + 1, n.name = 'x'"),
             "MATCH (n) SET n.age = n.age + 1, n.name = 'x'");
+  EXPECT_EQ(Canon("match (n) set n += {age: 1, `my name`: 'x'}, n.b = 2"),
+            "MATCH (n) SET n += {age: 1, `my name`: 'x'}, n.b = 2");
+  EXPECT_EQ(Canon("MATCH (n) SET n = {age: n.age + 1}"), "MATCH (n) SET n = {age: n.age + 1}");
+  EXPECT_EQ(Canon("MATCH (n) SET n = {}"), "MATCH (n) SET n = {}");
+  EXPECT_EQ(Canon("MATCH ()-[r]->() SET r+={w: 1.5} RETURN r"),
+            "MATCH ()-[r]->() SET r += {w: 1.5} RETURN r");
+  EXPECT_EQ(Canon("match (n) remove n.age, n.`my name` return n"),
+            "MATCH (n) REMOVE n.age, n.`my name` RETURN n");
+  EXPECT_EQ(Canon("MATCH (n) REMOVE n.a SET n.b = 1 DELETE n"), "MATCH (n) REMOVE n.a SET n.b = 1 DELETE n");
+  EXPECT_EQ(Canon("MERGE (n:P {id: 1}) ON CREATE SET n = {a: 1} ON MATCH SET n += {b: 2}"),
+            "MERGE (n:P {id: 1}) ON CREATE SET n = {a: 1} ON MATCH SET n += {b: 2}");
+  EXPECT_EQ(Canon("MERGE (a:P {id: 1})-[k:K {w: 1}]->(b:P {id: 2})<-[:K]-(c) ON CREATE SET k.x = 1"),
+            "MERGE (a:P {id: 1})-[k:K {w: 1}]->(b:P {id: 2})<-[:K]-(c) ON CREATE SET k.x = 1");
   EXPECT_EQ(Canon("MATCH (n)-[r]->() DELETE r"), "MATCH (n)-[r]->() DELETE r");
   EXPECT_EQ(Canon("MATCH (n)-[r]->() DELETE r, n"), "MATCH (n)-[r]->() DELETE r, n");
   EXPECT_EQ(Canon("MATCH (n) DETACH DELETE n"), "MATCH (n) DETACH DELETE n");
@@ -341,6 +354,27 @@ TEST(ParserQueryTest, UpdatingClauses) {
   EXPECT_EQ(set.items[0].property->kind, ExpressionKind::kProperty);
   EXPECT_EQ(set.items[0].property->name, "x");
   EXPECT_EQ(set.items[0].property->children[0]->name, "n");
+  EXPECT_EQ(set.items[0].kind, SetItemKind::kProperty);
+
+  r = ParseCypher("MATCH (n) SET n += {a: 1, b: 2}, n = {}");
+  ASSERT_TRUE(r.ok());
+  const auto& maps = Only<QueryStatement>(*r).parts[0].clauses[1]->As<SetClause>();
+  ASSERT_EQ(maps.items.size(), 2u);
+  EXPECT_EQ(maps.items[0].kind, SetItemKind::kAddProperties);
+  EXPECT_EQ(maps.items[0].property->kind, ExpressionKind::kVariable);
+  EXPECT_EQ(maps.items[0].value->kind, ExpressionKind::kMap);
+  ASSERT_EQ(maps.items[0].value->map_key_positions.size(), 2u);
+  EXPECT_EQ(maps.items[0].value->map_key_positions[1].column, 27);
+  EXPECT_EQ(maps.items[1].kind, SetItemKind::kAllProperties);
+  EXPECT_TRUE(maps.items[1].value->children.empty());
+
+  r = ParseCypher("MATCH (n) REMOVE n.a, n.b");
+  ASSERT_TRUE(r.ok());
+  const auto& remove = Only<QueryStatement>(*r).parts[0].clauses[1]->As<RemoveClause>();
+  EXPECT_EQ(remove.kind, ClauseKind::kRemove);
+  ASSERT_EQ(remove.properties.size(), 2u);
+  EXPECT_EQ(remove.properties[1]->name, "b");
+  EXPECT_EQ(remove.properties[1]->children[0]->name, "n");
 }
 
 TEST(ParserQueryTest, CallAndUnion) {
@@ -579,9 +613,42 @@ TEST(ParserErrorTest, FirstLines) {
             "Parser error at line 1, column 17: expected WITH but found string literal 'x'");
   EXPECT_EQ(ErrLine("RETURN 1e999"),
             "Parser error at line 1, column 8: float literal 1e999 is out of range for DOUBLE");
-  EXPECT_EQ(ErrLine("MATCH (n) SET n = 1"),
-            "Parser error at line 1, column 17: expected '.' and a property name (only SET "
-            "n.property = value is supported) but found '='");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = 1"),
+      "Parser error at line 1, column 19: expected a map literal {key: value, ...} after '=' but found '1'");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n += n.m"),
+      "Parser error at line 1, column 20: expected a map literal {key: value, ...} after '+=' but found 'n'");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = {a: 1} + {b: 2}"),
+      "Parser error at line 1, column 19: expected a map literal {key: value, ...} alone, not an expression");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n = $props"),
+      "Parser error at line 1, column 19: a map parameter is not supported yet here; write a map literal "
+      "{key: value, ...}");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n"),
+      "Parser error at line 1, column 16: expected '.' and a property name, '=', '+=' or ':' but found end "
+      "of input");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n:Person"),
+      "Parser error at line 1, column 16: SET cannot add a label: labels are tables in ruzu, and a node's "
+      "table is fixed when it is created");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) SET n.x = 1, n:A:B"),
+      "Parser error at line 1, column 25: SET cannot add a label: labels are tables in ruzu, and a node's "
+      "table is fixed when it is created");
+  EXPECT_EQ(
+      ErrLine("MATCH (n) REMOVE n:Person"),
+      "Parser error at line 1, column 19: REMOVE cannot remove a label: labels are tables in ruzu, and a "
+      "node's table is fixed when it is created");
+  EXPECT_EQ(ErrLine("MATCH (n) REMOVE n"),
+            "Parser error at line 1, column 19: expected '.' and a property name but found end of input");
+  EXPECT_EQ(ErrLine("MATCH (n) REMOVE n.x = 1"),
+            "Parser error at line 1, column 22: expected a clause, ';' or end of input but found '='");
+  EXPECT_EQ(ErrLine("MATCH (n) REMOVE n.x MATCH (m) RETURN m"),
+            "Parser error at line 1, column 22: MATCH cannot follow an updating clause directly; put WITH "
+            "between them");
   EXPECT_EQ(ErrLine("CREATE (a) MATCH (b) RETURN b"),
             "Parser error at line 1, column 12: MATCH cannot follow an updating clause "
             "directly; put WITH between them");
@@ -589,7 +656,7 @@ TEST(ParserErrorTest, FirstLines) {
             "Parser error at line 1, column 12: UNION must follow a RETURN clause, not CREATE");
   EXPECT_EQ(ErrLine("RETURN 1 UNION"),
             "Parser error at line 1, column 15: expected a clause (MATCH, UNWIND, WITH, RETURN, "
-            "CREATE, MERGE, SET, DELETE, CALL) but found end of input");
+            "CREATE, MERGE, SET, REMOVE, DELETE, CALL) but found end of input");
   EXPECT_EQ(ErrLine("RETURN 1 UNION MATCH (n) CREATE (m)"),
             "Parser error at line 1, column 36: expected RETURN after CREATE in a UNION query "
             "but found end of input");
@@ -753,7 +820,8 @@ const std::vector<std::string>& Corpus() {
       "MATCH (n) RETURN collect(n.name) AS names",
       "MATCH (n) RETURN lower(n.name), upper(n.name), substring(n.name, 0, 2), size(n.name)",
       "MATCH (n) RETURN coalesce(n.a, n.b, 0), abs(n.x), floor(1.5), ceil(1.5), round(2.5)",
-      "RETURN to_int64('1'), to_double(1), to_string(2), date('2024-01-31'), timestamp('2024-01-31 12:00:00')",
+      "RETURN to_int64('1'), to_double(1), to_string(2), date('2024-01-31'), timestamp('2024-01-31 "
+      "12:00:00')",
       "MATCH (n) RETURN id(n), label(n)",
       "MATCH (n) RETURN n ORDER BY n.age DESC, n.name SKIP 10 LIMIT 5",
       "MATCH (n) WITH n.city AS city, count(*) AS c WHERE c > 1 RETURN city, c ORDER BY c DESC",
@@ -766,6 +834,9 @@ const std::vector<std::string>& Corpus() {
       "MATCH (a:P {id: 1}), (b:P {id: 2}) CREATE (a)-[:K {since: 2020}]->(b)",
       "MATCH (n:P) SET n.age = n.age + 1, n.name = upper(n.name)",
       "MATCH (n:P)-[r:K]->() DELETE r",
+      "MATCH (n:P) SET n += {age: 1, name: 'x'}, n = {age: $a}",
+      "MATCH (n:P) REMOVE n.age, n.name RETURN n",
+      "MERGE (a:P {id: 1})-[:K {since: 2020}]->(b:P {id: 2})-[:K]->(c:P {id: 3})",
       "MATCH (n:P) DETACH DELETE n",
       "MATCH (n:P) WHERE n.id = 3 DELETE n",
       "MERGE (n:P {id: 5}) ON CREATE SET n.created = TRUE ON MATCH SET n.seen = n.seen + 1",

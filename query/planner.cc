@@ -107,10 +107,17 @@ void CollectStatementParams(const Statement& s, std::set<std::string>* out) {
         case ClauseKind::kCreate:
           for (const auto& p : c->As<CreateClause>().patterns) CollectPatternParams(p, out);
           break;
-        case ClauseKind::kMerge: CollectPatternParams(c->As<MergeClause>().pattern, out); break;
+        case ClauseKind::kMerge: {
+          const auto& m = c->As<MergeClause>();
+          CollectPatternParams(m.pattern, out);
+          for (const auto& i : m.on_create) CollectParams(i.value.get(), out);
+          for (const auto& i : m.on_match) CollectParams(i.value.get(), out);
+          break;
+        }
         case ClauseKind::kSet:
           for (const auto& i : c->As<SetClause>().items) CollectParams(i.value.get(), out);
           break;
+        case ClauseKind::kRemove: break;
         case ClauseKind::kDelete:
           for (const auto& e : c->As<DeleteClause>().expressions) CollectParams(e.get(), out);
           break;
@@ -360,11 +367,25 @@ class Planner {
   bool FactorizeCount(const std::vector<BoundExpressionPtr>& keys, std::vector<AggregateSpec>* aggregates,
                       OperatorPtr* plan);
   Status PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scope);
+  // The nodes and relationships CREATE `patterns` makes, adding their variables to `scope`.
+  Status BindCreate(const std::vector<PathPattern>& patterns, Scope* scope,
+                    std::vector<NodeCreateSpec>* node_specs, std::vector<RelCreateSpec>* rel_specs);
   Result<std::vector<SetItemSpec>> BindSetItems(const std::vector<SetItem>& items, const Scope& scope);
+  // REMOVE n.p, ...: items that set each property to NULL.
+  Result<std::vector<SetItemSpec>> BindRemoveItems(const RemoveClause& c, const Scope& scope);
+  // The node or relationship variable that `owner` (the n of SET n.p / n = {...} / REMOVE n.p) names.
+  Result<const Variable*> BindSetOwner(const Expression& owner, const Scope& scope, const char* clause);
+  // The item writing `value` (null: NULL) to property `key` of `owner`, bound to `var`; `verb` ("change",
+  // "remove") words the primary-key error.
+  Result<SetItemSpec> BindSetProperty(const Expression& owner, const Variable& var, const std::string& key,
+                                      const SourcePosition& key_position, const Expression* value,
+                                      const Scope& scope, const char* verb);
   Status PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scope);
   Status PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope);
   // MERGE (a)-[r:Type {...}]->(b) with a and b bound earlier.
   Status PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* scope);
+  // MERGE of any other pattern with relationships (new and bound nodes mixed, chains).
+  Status PlanMergePattern(const MergeClause& c, OperatorPtr* plan, Scope* scope);
   // A positioned error when property `index` of `schema` is SERIAL (assigned on insert, never written).
   Status CheckNotSerial(const TableSchema& schema, uint32_t index, const SourcePosition& position);
   // `key: value` of a pattern's property map written to `schema`: the
@@ -395,6 +416,7 @@ class Planner {
   bool* wrote_;
   const PlanOptions options_;
   int anon_counter_ = 0;
+  int set_groups_ = 0;  // SetItemSpec::group of the last SET map
   bool writes_ = false;
   // The last non-optional MATCH, while its count could still be factorized.
   struct CountablePattern {
@@ -1676,6 +1698,13 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
   writes_ = true;
   std::vector<NodeCreateSpec> node_specs;
   std::vector<RelCreateSpec> rel_specs;
+  RETURN_IF_ERROR(BindCreate(c.patterns, scope, &node_specs, &rel_specs));
+  *plan = std::make_unique<Create>(std::move(*plan), std::move(node_specs), std::move(rel_specs), wrote_);
+  return Status::OK();
+}
+
+Status Planner::BindCreate(const std::vector<PathPattern>& patterns, Scope* scope,
+                           std::vector<NodeCreateSpec>* node_specs, std::vector<RelCreateSpec>* rel_specs) {
   // Variables created by this clause: name -> table.
   std::map<std::string, TableId> created;
   auto node_for = [&](const NodePattern& np) -> Result<std::pair<int, std::vector<TableId>>> {
@@ -1719,10 +1748,10 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
     spec.variable = name;
     created[name] = tables[0];
     int slot = spec.slot;
-    node_specs.push_back(std::move(spec));
+    node_specs->push_back(std::move(spec));
     return std::make_pair(slot, tables);
   };
-  for (const PathPattern& p : c.patterns) {
+  for (const PathPattern& p : patterns) {
     if (!p.path_variable.empty()) return Error(p.position, "named paths are not supported yet", StatusCode::kUnsupported);
     ASSIGN_OR_RETURN(auto prev, node_for(p.nodes[0]));
     for (size_t i = 0; i < p.rels.size(); i++) {
@@ -1767,56 +1796,129 @@ Status Planner::PlanCreate(const CreateClause& c, OperatorPtr* plan, Scope* scop
       v.tables = tables;
       v.anonymous = rp.variable.empty();
       spec.slot = scope->Add(name, v)->slot;
-      rel_specs.push_back(std::move(spec));
+      rel_specs->push_back(std::move(spec));
       prev = next;
     }
   }
-  *plan = std::make_unique<Create>(std::move(*plan), std::move(node_specs), std::move(rel_specs), wrote_);
   return Status::OK();
 }
 
 // ------------------------------------------------------------ SET / DELETE
 
+Result<const Variable*> Planner::BindSetOwner(const Expression& owner, const Scope& scope,
+                                              const char* clause) {
+  ASSIGN_OR_RETURN(BoundExpressionPtr bound, Bind(owner, scope, nullptr));
+  bound = Unwrap(std::move(bound));
+  const Variable* var = bound->kind == BoundKind::kSlot ? scope.Find(bound->name) : nullptr;
+  if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
+    return Error(owner.position,
+                 std::string(clause) + " needs a node or relationship variable, not " + ToString(owner));
+  }
+  return var;
+}
+
+Result<SetItemSpec> Planner::BindSetProperty(const Expression& owner, const Variable& var,
+                                             const std::string& key, const SourcePosition& key_position,
+                                             const Expression* value, const Scope& scope, const char* verb) {
+  SetItemSpec spec;
+  spec.slot = var.slot;
+  spec.property = ToString(owner) + "." + QuoteSchemaName(key);
+  BoundExpressionPtr bound;
+  if (value != nullptr) {
+    ASSIGN_OR_RETURN(bound, Bind(*value, scope, nullptr));
+    bound = Unwrap(std::move(bound));
+  } else {
+    bound = MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny);
+  }
+  for (TableId t : var.tables) {
+    const TableSchema* schema = catalog_.GetTable(t);
+    if (schema == nullptr) continue;
+    auto idx = schema->FindProperty(key);
+    if (!idx) continue;
+    const PropertyDef& def = schema->properties[*idx];
+    if (schema->is_node() && *idx == schema->primary_key) {
+      return Error(key_position, std::string("cannot ") + verb + " primary key '" + def.name + "' of '" +
+                                     schema->name + "'");
+    }
+    if (value != nullptr && !Castable(bound->type, def.type)) {
+      return Error(value->position, "type mismatch: property " + schema->name + "." + def.name + " is " +
+                                        LogicalTypeName(def.type) + ", not " + LogicalTypeName(bound->type));
+    }
+    spec.index[t] = *idx;
+  }
+  if (spec.index.empty()) {
+    return Error(key_position, "cannot find property " + key + " for " + ToString(owner),
+                 StatusCode::kNotFound);
+  }
+  spec.value = std::move(bound);
+  return spec;
+}
+
 Result<std::vector<SetItemSpec>> Planner::BindSetItems(const std::vector<SetItem>& items, const Scope& scope) {
   writes_ = true;
   std::vector<SetItemSpec> out;
   for (const SetItem& item : items) {
-    const Expression& prop = *item.property;
-    if (prop.kind != ExpressionKind::kProperty) {
-      return Error(item.position, "SET needs a property (variable.property = value)", StatusCode::kUnsupported);
+    if (item.kind == SetItemKind::kProperty) {
+      const Expression& prop = *item.property;
+      ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(*prop.children[0], scope, "SET"));
+      ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(*prop.children[0], *var, prop.name, prop.position,
+                                                         item.value.get(), scope, "change"));
+      out.push_back(std::move(spec));
+      continue;
     }
-    ASSIGN_OR_RETURN(BoundExpressionPtr owner, Bind(*prop.children[0], scope, nullptr));
-    owner = Unwrap(std::move(owner));
-    const Variable* var = owner->kind == BoundKind::kSlot ? scope.Find(owner->name) : nullptr;
-    if (var == nullptr || (var->kind != VarKind::kNode && var->kind != VarKind::kRel)) {
-      return Error(prop.children[0]->position, "SET needs a node or relationship variable, not " +
-                                                   ToString(*prop.children[0]));
+    // n = {map} / n += {map}: the map's entries, evaluated together.
+    const Expression& owner = *item.property;
+    const Expression& map = *item.value;
+    ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(owner, scope, "SET"));
+    const int group = ++set_groups_;
+    std::map<TableId, std::set<uint32_t>> listed;  // per table, the properties the map sets
+    for (size_t i = 0; i < map.map_keys.size(); i++) {
+      const SourcePosition& key_position =
+          i < map.map_key_positions.size() ? map.map_key_positions[i] : map.children[i]->position;
+      ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(owner, *var, map.map_keys[i], key_position,
+                                                         map.children[i].get(), scope, "change"));
+      for (const auto& [t, idx] : spec.index) {
+        if (!listed[t].insert(idx).second) {
+          return Error(key_position, "property " + map.map_keys[i] + " appears more than once in the map");
+        }
+      }
+      spec.group = group;
+      out.push_back(std::move(spec));
     }
-    SetItemSpec spec;
-    spec.slot = var->slot;
-    spec.property = ToString(prop);
-    ASSIGN_OR_RETURN(BoundExpressionPtr value, Bind(*item.value, scope, nullptr));
-    value = Unwrap(std::move(value));
+    if (item.kind != SetItemKind::kAllProperties) continue;
+    // Every other property but the primary key becomes NULL, in schema order.
+    std::vector<SetItemSpec> cleared;
+    std::map<std::string, size_t> by_name;
     for (TableId t : var->tables) {
       const TableSchema* schema = catalog_.GetTable(t);
       if (schema == nullptr) continue;
-      auto idx = schema->FindProperty(prop.name);
-      if (!idx) continue;
-      const PropertyDef& def = schema->properties[*idx];
-      if (schema->is_node() && *idx == schema->primary_key) {
-        return Error(prop.position, "cannot change primary key '" + def.name + "' of '" + schema->name + "'");
+      for (uint32_t idx = 0; idx < schema->properties.size(); idx++) {
+        if ((schema->is_node() && idx == schema->primary_key) || listed[t].count(idx)) continue;
+        const std::string& name = schema->properties[idx].name;
+        auto [it, added] = by_name.emplace(name, cleared.size());
+        if (added) {
+          SetItemSpec spec;
+          spec.slot = var->slot;
+          spec.property = ToString(owner) + "." + QuoteSchemaName(name);
+          spec.value = MakeConstant(Value::Null(LogicalType::kAny), LogicalType::kAny);
+          spec.group = group;
+          cleared.push_back(std::move(spec));
+        }
+        cleared[it->second].index[t] = idx;
       }
-      if (!Castable(value->type, def.type)) {
-        return Error(item.value->position, "type mismatch: property " + schema->name + "." + def.name + " is " +
-                                               LogicalTypeName(def.type) + ", not " + LogicalTypeName(value->type));
-      }
-      spec.index[t] = *idx;
     }
-    if (spec.index.empty()) {
-      return Error(prop.position, "cannot find property " + prop.name + " for " + ToString(*prop.children[0]),
-                   StatusCode::kNotFound);
-    }
-    spec.value = std::move(value);
+    for (SetItemSpec& spec : cleared) out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+Result<std::vector<SetItemSpec>> Planner::BindRemoveItems(const RemoveClause& c, const Scope& scope) {
+  writes_ = true;
+  std::vector<SetItemSpec> out;
+  for (const ExpressionPtr& prop : c.properties) {
+    ASSIGN_OR_RETURN(const Variable* var, BindSetOwner(*prop->children[0], scope, "REMOVE"));
+    ASSIGN_OR_RETURN(SetItemSpec spec, BindSetProperty(*prop->children[0], *var, prop->name, prop->position,
+                                                       nullptr, scope, "remove"));
     out.push_back(std::move(spec));
   }
   return out;
@@ -1842,11 +1944,20 @@ Status Planner::PlanDelete(const DeleteClause& c, OperatorPtr* plan, Scope* scop
 Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope) {
   writes_ = true;
   const PathPattern& p = c.pattern;
-  if (p.rels.size() == 1 && p.nodes.size() == 2 && p.path_variable.empty()) return PlanMergeRel(c, plan, scope);
-  if (!p.rels.empty() || p.nodes.size() != 1 || !p.path_variable.empty()) {
-    return Error(c.position,
-                 "MERGE of a path is not supported yet (only a node, or one relationship between bound nodes)",
-                 StatusCode::kUnsupported);
+  if (!p.path_variable.empty()) {
+    return Error(p.position, "MERGE of a named path is not supported yet", StatusCode::kUnsupported);
+  }
+  if (!p.rels.empty()) {
+    // One relationship between nodes bound earlier, as plain variables:
+    // MergeRel; anything else: MergePattern.
+    auto plain_bound = [&](const NodePattern& np) {
+      return !np.variable.empty() && scope->Find(np.variable) != nullptr && np.labels.empty() &&
+             np.properties.empty();
+    };
+    if (p.rels.size() == 1 && plain_bound(p.nodes[0]) && plain_bound(p.nodes[1])) {
+      return PlanMergeRel(c, plan, scope);
+    }
+    return PlanMergePattern(c, plan, scope);
   }
   const NodePattern& np = p.nodes[0];
   if (!np.variable.empty() && scope->Find(np.variable)) {
@@ -1886,12 +1997,7 @@ Status Planner::PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* sco
   int end_slots[2];
   for (int end = 0; end < 2; end++) {
     const NodePattern& np = p.nodes[end];
-    const Variable* v = np.variable.empty() ? nullptr : scope->Find(np.variable);
-    if (v == nullptr || !np.labels.empty() || !np.properties.empty()) {
-      return Error(np.position, "MERGE of a relationship needs both end nodes bound earlier, as plain variables "
-                                "((a)-[:R]->(b)); merging new nodes with it is not supported yet",
-                   StatusCode::kUnsupported);
-    }
+    const Variable* v = scope->Find(np.variable);  // PlanMerge checked that it is bound
     if (v->kind != VarKind::kNode) return Error(np.position, "variable " + np.variable + " is not a node");
     end_slots[end] = v->slot;
   }
@@ -1921,6 +2027,137 @@ Status Planner::PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* sco
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
   *plan = std::make_unique<MergeRel>(std::move(*plan), slot, tables[0], end_slots[0], end_slots[1], rp.direction,
                                      std::move(props), std::move(on_create), std::move(on_match), wrote_);
+  return Status::OK();
+}
+
+Status Planner::PlanMergePattern(const MergeClause& c, OperatorPtr* plan, Scope* scope) {
+  const PathPattern& p = c.pattern;
+  const Scope before = *scope;
+  // The pattern with every element named (anonymous ones "_anon<n>", which
+  // PlanPatterns keeps hidden), planned once as a MATCH and once as a CREATE.
+  PathPattern named;
+  named.position = p.position;
+  std::set<std::string> new_nodes, new_rels;
+  std::vector<std::pair<BoundExpressionPtr, std::string>> null_checks;
+  // Checks a new element's property map; its values may read only variables bound before the MERGE.
+  auto check_values = [&](const PropertyMap& map, const TableSchema& schema, const char* what) -> Status {
+    for (const auto& [key, value] : map) {
+      ASSIGN_OR_RETURN(auto bound, BindPropertyValue(schema, key, *value, before));
+      if (schema.is_node()) RETURN_IF_ERROR(CheckNotSerial(schema, bound.first, value->position));
+      null_checks.emplace_back(std::move(bound.second), std::string("MERGE cannot match or create a ") +
+                                                            what + " with a NULL property (" + schema.name +
+                                                            "." + schema.properties[bound.first].name + ")");
+    }
+    return Status::OK();
+  };
+  for (const NodePattern& np : p.nodes) {
+    NodePattern node;
+    node.position = np.position;
+    const Variable* v = np.variable.empty() ? nullptr : before.Find(np.variable);
+    if (v != nullptr || new_nodes.count(np.variable) || new_rels.count(np.variable)) {
+      if (new_rels.count(np.variable) || (v != nullptr && v->kind != VarKind::kNode)) {
+        return Error(np.position, "variable " + np.variable + " is not a node");
+      }
+      if (!np.labels.empty() || !np.properties.empty()) {
+        return Error(np.position, "variable " + np.variable +
+                                      " is already bound; MERGE cannot add labels or "
+                                      "properties to it");
+      }
+      node.variable = np.variable;
+      named.nodes.push_back(std::move(node));
+      continue;
+    }
+    if (np.labels.size() != 1)
+      return Error(np.position, "MERGE of a node needs exactly one label (its node table)");
+    ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(np.labels, TableKind::kNode, np.position));
+    const TableSchema* schema = catalog_.GetTable(tables[0]);
+    RETURN_IF_ERROR(check_values(np.properties, *schema, "node"));
+    bool has_key = schema->properties[schema->primary_key].serial;
+    for (const auto& [key, value] : np.properties)
+      has_key |= schema->FindProperty(key) == schema->primary_key;
+    if (!has_key) {
+      return Error(np.position, "MERGE of a " + schema->name + " node needs its primary key " +
+                                    schema->properties[schema->primary_key].name);
+    }
+    node.variable = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
+    node.labels = np.labels;
+    node.properties = Clone(np.properties);
+    new_nodes.insert(node.variable);
+    named.nodes.push_back(std::move(node));
+  }
+  for (const RelPattern& rp : p.rels) {
+    if (rp.types.size() != 1) {
+      return Error(rp.position, "MERGE of a relationship needs exactly one type (its relationship table)");
+    }
+    if (rp.variable_length) return Error(rp.position, "MERGE cannot use a variable-length relationship");
+    if (!rp.variable.empty() &&
+        (before.Find(rp.variable) || new_nodes.count(rp.variable) || new_rels.count(rp.variable))) {
+      return Error(rp.position, "variable " + rp.variable + " is already bound");
+    }
+    ASSIGN_OR_RETURN(std::vector<TableId> tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
+    RETURN_IF_ERROR(check_values(rp.properties, *catalog_.GetTable(tables[0]), "relationship"));
+    RelPattern rel;
+    rel.position = rp.position;
+    rel.variable = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
+    rel.types = rp.types;
+    rel.properties = Clone(rp.properties);
+    rel.direction = rp.direction;
+    new_rels.insert(rel.variable);
+    named.rels.push_back(std::move(rel));
+  }
+
+  // The create plan: CREATE of the pattern (an undirected relationship goes
+  // left to right), planned on a copy of the scope.
+  PathPattern to_create = Clone(named);
+  for (RelPattern& rel : to_create.rels) {
+    if (rel.direction == RelDirection::kBoth) rel.direction = RelDirection::kRight;
+  }
+  std::vector<PathPattern> create_patterns;
+  create_patterns.push_back(std::move(to_create));
+  Scope create_scope = before;
+  std::vector<NodeCreateSpec> node_specs;
+  std::vector<RelCreateSpec> rel_specs;
+  RETURN_IF_ERROR(BindCreate(create_patterns, &create_scope, &node_specs, &rel_specs));
+
+  // The match plan, on the real scope; its rows are not a MATCH's to count.
+  auto match_argument = std::make_unique<Argument>();
+  Argument* match_leaf = match_argument.get();
+  OperatorPtr match = std::move(match_argument);
+  const bool next_aggregates = next_aggregates_;
+  next_aggregates_ = false;
+  Status planned = PlanPatterns({&named}, nullptr, &match, scope);
+  next_aggregates_ = next_aggregates;
+  RETURN_IF_ERROR(planned);
+  countable_.reset();
+
+  // The created elements go to the slots the match plan gave their variables.
+  std::map<int, int> slot_of;
+  for (const auto& [name, v] : create_scope.vars) {
+    if (before.Find(name)) continue;
+    const Variable* m = scope->Find(name);
+    if (m == nullptr) return Error(p.position, "MERGE lost variable " + name, StatusCode::kInternal);
+    slot_of[v.slot] = m->slot;
+  }
+  auto remap = [&](int* slot) {
+    auto it = slot_of.find(*slot);
+    if (it != slot_of.end()) *slot = it->second;
+  };
+  for (NodeCreateSpec& spec : node_specs) remap(&spec.slot);
+  for (RelCreateSpec& spec : rel_specs) {
+    remap(&spec.slot);
+    remap(&spec.from_slot);
+    remap(&spec.to_slot);
+  }
+  auto create_argument = std::make_unique<Argument>();
+  Argument* create_leaf = create_argument.get();
+  OperatorPtr create = std::make_unique<Create>(std::move(create_argument), std::move(node_specs),
+                                                std::move(rel_specs), wrote_);
+
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
+  ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
+  *plan = std::make_unique<MergePattern>(std::move(*plan), std::move(match), match_leaf, std::move(create),
+                                         create_leaf, std::move(null_checks), std::move(on_create),
+                                         std::move(on_match), wrote_);
   return Status::OK();
 }
 
@@ -2346,6 +2583,11 @@ Result<PlannedQuery> Planner::PlanSingle(const SingleQuery& q) {
         plan = std::make_unique<SetProperties>(std::move(plan), std::move(items), wrote_);
         break;
       }
+      case ClauseKind::kRemove: {
+        ASSIGN_OR_RETURN(std::vector<SetItemSpec> items, BindRemoveItems(clause->As<RemoveClause>(), scope));
+        plan = std::make_unique<SetProperties>(std::move(plan), std::move(items), wrote_);
+        break;
+      }
       case ClauseKind::kDelete: RETURN_IF_ERROR(PlanDelete(clause->As<DeleteClause>(), &plan, &scope)); break;
       case ClauseKind::kMerge: RETURN_IF_ERROR(PlanMerge(clause->As<MergeClause>(), &plan, &scope)); break;
     }
@@ -2397,7 +2639,7 @@ bool QueryWrites(const QueryStatement& q) {
   for (const SingleQuery& s : q.parts) {
     for (const auto& c : s.clauses) {
       if (c->kind == ClauseKind::kCreate || c->kind == ClauseKind::kMerge || c->kind == ClauseKind::kSet ||
-          c->kind == ClauseKind::kDelete) {
+          c->kind == ClauseKind::kRemove || c->kind == ClauseKind::kDelete) {
         return true;
       }
     }

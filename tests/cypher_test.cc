@@ -298,6 +298,55 @@ TEST_F(CypherApiTest, PreparedStatements) {
   ASSERT_FALSE(q.ok());
 }
 
+// A prepared MERGE of a pattern runs again with new values; its ON CREATE /
+// ON MATCH items and SET maps take parameters too.
+TEST_F(CypherApiTest, PreparedWriteClauses) {
+  Exec(
+      "CREATE NODE TABLE P(id INT64, name STRING, age INT64, PRIMARY KEY(id));"
+      "CREATE REL TABLE K(FROM P TO P, since INT64)");
+  auto merge = conn_->Prepare(
+      "MERGE (a:P {id: $a})-[k:K {since: $since}]->(b:P {id: $b}) "
+      "ON CREATE SET a += {name: $name} ON MATCH SET k.since = $since + $bump RETURN a.name, k.since");
+  ASSERT_TRUE(merge.ok()) << merge.status().ToString();
+  EXPECT_EQ((*merge)->parameter_names(), (std::vector<std::string>{"a", "b", "bump", "name", "since"}));
+  auto run = [&](int64_t a, int64_t b, int64_t since) -> std::string {
+    auto r = conn_->Execute(merge->get(), {{"a", Value::Int64(a)},
+                                           {"b", Value::Int64(b)},
+                                           {"since", Value::Int64(since)},
+                                           {"name", Value::String("n" + std::to_string(a))},
+                                           {"bump", Value::Int64(100)}});
+    if (!r.ok()) return "ERROR: " + r.status().message();
+    std::string out;
+    for (size_t row = 0; row < (*r)->num_rows(); row++) {
+      out += (*r)->Get(row, 0).ToString() + "|" + (*r)->Get(row, 1).ToString() + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(run(1, 2, 10), "n1|10\n");   // created
+  EXPECT_EQ(run(1, 2, 10), "n1|110\n");  // matched
+  EXPECT_EQ(run(3, 4, 5), "n3|5\n");
+  EXPECT_EQ(run(1, 4, 5), "ERROR: duplicate primary key 1 in table P");
+  EXPECT_EQ(Run("MATCH (a:P)-[k:K]->(b:P) RETURN a.id, k.since, b.id ORDER BY a.id"),
+            "┌───────┬─────────┬───────┐\n"
+            "│ a.id  │ k.since │ b.id  │\n"
+            "│ INT64 │ INT64   │ INT64 │\n"
+            "├───────┼─────────┼───────┤\n"
+            "│ 1     │ 110     │ 2     │\n"
+            "│ 3     │ 5       │ 4     │\n"
+            "└───────┴─────────┴───────┘\n");
+
+  auto set = conn_->Prepare("MATCH (p:P {id: $id}) SET p = {age: $age} RETURN p.name, p.age");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  auto r = conn_->Execute(set->get(), {{"id", Value::Int64(1)}, {"age", Value::Int64(7)}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->num_rows(), 1u);
+  EXPECT_TRUE((*r)->Get(0, 0).is_null());
+  EXPECT_EQ((*r)->Get(0, 1).int_value(), 7);
+  r = conn_->Execute(set->get(), {{"id", Value::Int64(1)}, {"age", Value::String("old")}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("type mismatch"), std::string::npos) << r.status().message();
+}
+
 TEST_F(CypherApiTest, ReadersDoNotSeeUncommittedWrites) {
   Exec("CREATE NODE TABLE T(id INT64, PRIMARY KEY(id)); CREATE (:T {id: 1})");
   Connection writer(db_.get());
