@@ -63,6 +63,9 @@ class TransactionStore : public query::GraphStore {
   Result<std::vector<Value>> GetNode(const std::string& table, uint64_t offset) override {
     return txn_->GetNode(table, offset);
   }
+  Result<Value> GetNodeProperty(const std::string& table, uint64_t offset, uint32_t property) override {
+    return txn_->GetNodeProperty(table, offset, property);
+  }
   Status ScanNodes(const std::string& table,
                    const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) override {
     return txn_->ScanNodes(table, visit);

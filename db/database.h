@@ -210,6 +210,8 @@ class Transaction {
   Result<uint64_t> CountNodes(const std::string& table);
   Result<uint64_t> CountRels(const std::string& rel_table);
   Result<std::vector<Value>> GetNode(const std::string& table, uint64_t offset);
+  // One property (by its index in the table's schema) of a node.
+  Result<Value> GetNodeProperty(const std::string& table, uint64_t offset, uint32_t property);
   // Calls `visit(offset, values)` for every node in offset order, stopping
   // early when it returns false.
   Status ScanNodes(const std::string& table,

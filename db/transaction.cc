@@ -387,6 +387,18 @@ Result<std::vector<Value>> Transaction::GetNode(const std::string& table, uint64
   return row;
 }
 
+Result<Value> Transaction::GetNodeProperty(const std::string& table, uint64_t offset, uint32_t property) {
+  Impl* t = impl_.get();
+  RETURN_IF_ERROR(t->CheckActive());
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  RETURN_IF_ERROR(t->CheckNode(*schema, offset));
+  if (property >= schema->properties.size()) {
+    return InvalidArgument("table " + table + " has no property number " + std::to_string(property));
+  }
+  return t->db->nodes_.at(schema->id)->columns().Get(t->db->pool_.get(), offset, property, t->visible);
+}
+
 Status Transaction::ScanNodes(const std::string& table,
                               const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
   Impl* t = impl_.get();

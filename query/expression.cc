@@ -91,6 +91,19 @@ Result<const std::vector<Value>*> ExecContext::NodeValues(TableId table, uint64_
   return values.get();  // the cache holds it
 }
 
+Result<Value> ExecContext::NodeProperty(TableId table, uint64_t offset, uint32_t property) {
+  const std::vector<Value>* values = nullptr;
+  if (scan_values_ != nullptr && scan_table_ == table && scan_offset_ == offset) {
+    values = scan_values_;
+  } else if (const auto* cached = node_cache_.Find(table, offset)) {
+    values = cached->get();
+  }
+  if (values != nullptr) return property < values->size() ? (*values)[property] : Value();
+  const TableSchema* schema = catalog_->GetTable(table);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+  return txn_->GetNodeProperty(schema->name, offset, property);
+}
+
 Result<const std::vector<Value>*> ExecContext::RelValues(TableId table, uint64_t rel_id) {
   if (const auto* cached = rel_cache_.Find(table, rel_id)) return cached->get();
   ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<Value>> values, RelProperties(table, rel_id));
@@ -795,8 +808,8 @@ Result<Value> Evaluate(const BoundExpression& e, const DataChunk& row, size_t r,
       const TableId table = owner->id_table();
       auto it = e.property_index.find(table);
       if (it == e.property_index.end()) return Value::Null(e.type);
-      ASSIGN_OR_RETURN(const std::vector<Value>* values, ctx->NodeValues(table, owner->id_offset()));
-      return it->second < values->size() ? (*values)[it->second] : Value::Null(e.type);
+      ASSIGN_OR_RETURN(Value v, ctx->NodeProperty(table, owner->id_offset(), it->second));
+      return v.is_null() ? Value::Null(e.type) : v;
     }
     case BoundKind::kNodeValue: {
       ASSIGN_OR_RETURN(Value id, Evaluate(*e.children[0], row, r, ctx));

@@ -43,6 +43,10 @@ class ExecContext {
   // The same, as a pointer that stays valid until the next call on this
   // context (for reading one property without sharing the vector).
   Result<const std::vector<Value>*> NodeValues(TableId table, uint64_t offset);
+  // Property `property` of a node: from the cache or the scan when they
+  // have the node, else read alone (a lookup reading one or two properties
+  // of each neighbour should not read all of them).
+  Result<Value> NodeProperty(TableId table, uint64_t offset, uint32_t property);
   Result<const std::vector<Value>*> RelValues(TableId table, uint64_t rel_id);
   // Puts a node's values into the cache (scans have them at hand).
   void CacheNode(TableId table, uint64_t offset, std::shared_ptr<const std::vector<Value>> values);

@@ -64,6 +64,12 @@ class GraphStore {
   virtual Result<uint64_t> CountNodes(const std::string& table) = 0;
   virtual Result<uint64_t> CountRels(const std::string& rel_table) = 0;
   virtual Result<std::vector<Value>> GetNode(const std::string& table, uint64_t offset) = 0;
+  // One property of a node: cheaper than GetNode when a query reads few.
+  virtual Result<Value> GetNodeProperty(const std::string& table, uint64_t offset, uint32_t property) {
+    ASSIGN_OR_RETURN(std::vector<Value> values, GetNode(table, offset));
+    if (property >= values.size()) return InternalError("property index out of range");
+    return values[property];
+  }
   virtual Status ScanNodes(const std::string& table,
                            const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) = 0;
   virtual Result<std::vector<GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
