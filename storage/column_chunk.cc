@@ -199,14 +199,18 @@ Status ReadChunk(BufferPool* pool, const format::ChunkMeta& meta, LogicalType ty
   if (count == 0) return Status::OK();
   const uint64_t n = meta.num_values();
   PageId page = meta.first_page();
+  // Only the bitmap bytes of rows [begin, begin + count): a point read
+  // should not copy the whole group's bitmap.
   std::string nulls;
+  const uint64_t first_null_byte = begin / 8;
   if (meta.flags() & kChunkHasNulls) {
-    nulls.resize(BitmapBytes(n));
-    RETURN_IF_ERROR(ReadBytes(pool, page, 0, nulls.size(), nulls.data()));
-    page += ByteSectionPages(nulls.size());
+    if (begin + count > n) return BadChunk(meta, "rows out of range");
+    nulls.resize((begin + count - 1) / 8 - first_null_byte + 1);
+    RETURN_IF_ERROR(ReadBytes(pool, page, first_null_byte, nulls.size(), nulls.data()));
+    page += ByteSectionPages(BitmapBytes(n));
   }
   auto is_null = [&](uint64_t i) {
-    return !nulls.empty() && (nulls[i / 8] >> (i % 8) & 1);
+    return !nulls.empty() && (nulls[i / 8 - first_null_byte] >> (i % 8) & 1);
   };
   out->reserve(out->size() + count);
   const bool packed = meta.flags() & kChunkPacked;
