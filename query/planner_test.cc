@@ -505,6 +505,131 @@ TEST_F(PlannerTest, WithAggregation) {
             "        SingleRow\n");
 }
 
+// CountPaths needs acyclic chains of single hops and predicates on one
+// variable each; otherwise the rows are produced and aggregated.
+TEST_F(PlannerTest, CountPathsOnlyWhereRowsNeedNotBeProduced) {
+  // A chain over two tables starts at the smaller one, as a scan would.
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person)-[:LivesIn]->(c:City) RETURN count(*)"),
+            "Projection count(*)\n"
+            "  CountPaths (c)<-[_anon1]-(b)<-[_anon0]-(a) start=NodeScan c\n"
+            "    SingleRow\n");
+  // Aggregates of one node's values are weighted per node.
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) RETURN max(b.age)"),
+            "Projection max(b.age)\n"
+            "  CountPaths through b: (a)-[_anon0]->(b) start=NodeScan a aggregates=[max(b.age)]\n"
+            "    SingleRow\n");
+  const std::string kRows =
+      "  HashAggregate keys=[] aggregates=[count(*)]\n"
+      "    Extend (b)-[_anon1]->(a)\n"
+      "      Extend (a)-[_anon0]->(b)\n"
+      "        NodeScan a tables=[0]\n"
+      "          SingleRow\n";
+  // A cycle.
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person)-[:Knows]->(a) RETURN count(*)"),
+            "Projection count(*)\n" + kRows);
+  // A predicate over two variables.
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) WHERE a.age < b.age RETURN count(*)"),
+            "Projection count(*)\n"
+            "  HashAggregate keys=[] aggregates=[count(*)]\n"
+            "    Extend (a)-[_anon0]->(b)\n"
+            "      NodeScan a tables=[0]\n"
+            "        SingleRow\n");
+  // Aggregates reading two different nodes.
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) RETURN max(b.age), min(a.age)"),
+            "Projection max(b.age), min(a.age)\n"
+            "  HashAggregate keys=[] aggregates=[max(b.age), min(a.age)]\n"
+            "    Extend (a)-[_anon0]->(b)\n"
+            "      NodeScan a tables=[0]\n"
+            "        SingleRow\n");
+  // The rows of an OPTIONAL MATCH are not the pattern's alone.
+  EXPECT_EQ(Plan("MATCH (a:Person) WHERE a.id = 1 OPTIONAL MATCH (a)-[:LivesIn]->(c:City) RETURN count(c)"),
+            "Projection count(c)\n"
+            "  HashAggregate keys=[] aggregates=[count(c)]\n"
+            "    Optional\n"
+            "      IndexLookup a table=0 key=1\n"
+            "        SingleRow\n"
+            "      Extend (a)-[_anon0]->(c)\n"
+            "        Argument\n");
+}
+
+// A variable-length relationship's `(r, n | WHERE ...)` splits into a
+// filter on each edge and one on each node passed.
+TEST_F(PlannerTest, VariableLengthFilters) {
+  EXPECT_EQ(Plan("MATCH (a:Person)-[e:Knows*1..2 (r, n | WHERE r.since > 2000 AND n.age > 3)]->(b:Person) "
+                 "RETURN b"),
+            "Projection b\n"
+            "  VarLengthExtend (a)-[e*1..2]-(b) edge_filter=(r.since > 2000) node_filter=(n.age > 3)\n"
+            "    NodeScan a tables=[0]\n"
+            "      SingleRow\n");
+  std::string q = "MATCH (a:Person)-[e:Knows*1..2 (r, n | WHERE r.since > n.age)]->(b:Person) RETURN b";
+  EXPECT_EQ(PlanError(q),
+            BinderMessage(
+                q, 46, "a condition of a variable-length relationship's filter may read r or n, not both"));
+  q = "MATCH (a:Person)-[e:Knows*1..2 (r, n | WHERE b.age > 1)]->(b:Person) RETURN b";
+  EXPECT_EQ(PlanError(q),
+            BinderMessage(q, 46, "variable b is not in scope of the variable-length relationship's filter"));
+  q = "MATCH (a:Person)-[e:Knows*1..40]->(b:Person) RETURN b";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 17, "variable-length upper bound must be at most 30"));
+  q = "MATCH (a:Person)-[e:Knows*1..2]->(b:Person) RETURN e.since";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 52, "cannot read property since of a RECURSIVE_REL value"));
+}
+
+// A query that ends in an updating clause returns no columns: its rows are
+// drained under an always-false Filter. PlannedQuery::writes marks plans
+// with updating clauses.
+TEST_F(PlannerTest, UpdatingQueries) {
+  Result<PlannedQuery> planned = PlanResult("MATCH (p:Person) DELETE p");
+  ASSERT_TRUE(planned.ok()) << planned.status().message();
+  EXPECT_EQ(PlanToString(*planned->root, false),
+            "Filter False\n"
+            "  Projection \n"
+            "    Delete p\n"
+            "      NodeScan p tables=[0]\n"
+            "        SingleRow\n");
+  EXPECT_TRUE(planned->column_names.empty());
+  EXPECT_TRUE(planned->writes);
+  EXPECT_EQ(Plan("MATCH (a:Person {id: 1}), (b:Person {id: 2}) CREATE (a)-[:Knows {since: 2000}]->(b)"),
+            "Filter False\n"
+            "  Projection \n"
+            "    Create nodes=0 rels=1\n"
+            "      IndexLookup b table=0 key=2\n"
+            "        IndexLookup a table=0 key=1\n"
+            "          SingleRow\n");
+  // SET n = {map} sets every other non-key property to NULL.
+  EXPECT_EQ(Plan("MATCH (p:Person) SET p = {age: 3}"),
+            "Filter False\n"
+            "  Projection \n"
+            "    Set p.age = 3, p.name = NULL, p.score = NULL\n"
+            "      NodeScan p tables=[0]\n"
+            "        SingleRow\n");
+  EXPECT_EQ(Columns("MATCH (p:Person) SET p.age = 3 RETURN p.age"), "p.age: INT32\n");
+  Result<PlannedQuery> read = PlanResult("MATCH (p:Person) RETURN p.age");
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->writes);
+  Result<PlannedQuery> merge = PlanResult("MERGE (c:City {id: 1}) ON CREATE SET c.name = 'x' RETURN c");
+  ASSERT_TRUE(merge.ok()) << merge.status().message();
+  EXPECT_TRUE(merge->writes);
+}
+
+// CALL's columns become variables; a lone CALL returns them all.
+TEST_F(PlannerTest, CallColumns) {
+  EXPECT_EQ(Columns("CALL table_info('Person') RETURN *"),
+            "property id: INT64\n"
+            "name: STRING\n"
+            "type: STRING\n"
+            "default expression: STRING\n"
+            "primary key: BOOL\n");
+  EXPECT_EQ(Columns("CALL show_tables()"),
+            "id: INT64\n"
+            "name: STRING\n"
+            "type: STRING\n"
+            "comment: STRING\n");
+  std::string q = "CALL table_info('Nope') RETURN *";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 17, "table Nope does not exist"));
+  q = "CALL show_tables() YIELD nope RETURN nope";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 26, "table function show_tables has no column nope"));
+}
+
 // --------------------------------------------------- result columns/types
 
 // Columns are named by their alias, else by the expression's text as
@@ -693,6 +818,12 @@ TEST_F(PlannerTest, WritesCheckPropertyTypes) {
   EXPECT_EQ(PlanError(q), BinderMessage(q, 22, "cannot find property nope for p"));
   q = "MATCH (p:Person) SET p.id = 3";
   EXPECT_EQ(PlanError(q), BinderMessage(q, 22, "cannot change primary key 'id' of 'Person'"));
+  q = "MATCH (p:Person) REMOVE p.id";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 25, "cannot remove primary key 'id' of 'Person'"));
+  q = "MATCH (a:Person {id: 1}), (b:Person {id: 2}) CREATE (a)-[:Knows {since: 'x'}]->(b)";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 73, "type mismatch: property Knows.since is INT64, not STRING"));
+  q = "MERGE (c:City)";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 7, "MERGE of a City node needs its primary key id"));
   q = "MATCH (p:Person) DELETE p.name";
   EXPECT_EQ(PlanError(q), BinderMessage(q, 25, "DELETE needs a node or relationship, not a STRING value"));
   EXPECT_EQ(PlanError("CREATE (:Person {id: 1, name: 'x', age: 3})"), "OK");
@@ -783,6 +914,16 @@ TEST_F(PlannerTest, DISABLED_UnionPartsMustAgreeOnTypes) {
   std::string q = "RETURN 1 AS n UNION RETURN 'a' AS n";
   EXPECT_EQ(PlanError(q),
             BinderMessage(q, 21, "UNION parts return different column types (INT64 and STRING)"));
+}
+
+// KuzuDB rejects duplicate result column names in RETURN as in WITH
+// ("Multiple result column with the same name n are not supported."); ruzu
+// checks WITH only and returns two columns named n, which a caller looking
+// columns up by name cannot tell apart.
+// DISABLED: planner bug (RETURN is exempt from the duplicate-name check).
+TEST_F(PlannerTest, DISABLED_ReturnColumnNamesMustBeUnique) {
+  std::string q = "MATCH (p:Person) RETURN p.name AS n, p.age AS n";
+  EXPECT_EQ(PlanError(q), BinderMessage(q, 18, "multiple result columns with the same name n"));
 }
 
 // ------------------------------------------------ StatementWrites / params
