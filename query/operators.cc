@@ -289,6 +289,13 @@ Extend::Extend(OperatorPtr input, std::string description, int from_slot, int re
   children_.push_back(std::move(input));
 }
 
+std::string Extend::Describe() const {
+  std::string out = description_;
+  if (rel_filter_) out += " filter=" + rel_filter_->ToString();
+  if (node_filter_) out += " node_filter=" + node_filter_->ToString();
+  return out;
+}
+
 void Extend::Reset() {
   Operator::Reset();
   input_.Clear();

@@ -200,7 +200,7 @@ class Extend : public Operator {
   Extend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
          bool to_bound, std::vector<ExtendStep> steps, BoundExpressionPtr rel_filter,
          BoundExpressionPtr node_filter);
-  std::string Describe() const override { return description_; }
+  std::string Describe() const override;
   void Reset() override;
 
   std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;

@@ -1330,8 +1330,13 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
         std::string kind = spec.mode == PathMode::kShortest      ? " SHORTEST "
                            : spec.mode == PathMode::kAllShortest ? " ALL SHORTEST "
                                                                  : "";
-        std::string desc = "VarLengthExtend (" + nodes[from].name + ")-[" + (r.name.rfind("_anon", 0) == 0 ? "" : r.name) +
-                           "*" + kind + std::to_string(spec.min_hops) + ".." + std::to_string(spec.max_hops) + "]-(" +
+        // Arrows as seen from the node the walk starts at.
+        const bool outgoing = d == RelDirection::kRight ? from_is_left : !from_is_left;
+        const char* left_arrow = d != RelDirection::kBoth && !outgoing ? "<-[" : "-[";
+        const char* right_arrow = d != RelDirection::kBoth && outgoing ? "]->(" : "]-(";
+        std::string desc = "VarLengthExtend (" + nodes[from].name + ")" + left_arrow +
+                           (r.name.rfind("_anon", 0) == 0 ? "" : r.name) + "*" + kind +
+                           std::to_string(spec.min_hops) + ".." + std::to_string(spec.max_hops) + right_arrow +
                            nodes[to].name + ")";
         if (spec.edge_filter) desc += " edge_filter=" + spec.edge_filter->ToString();
         if (spec.node_filter) desc += " node_filter=" + spec.node_filter->ToString();
@@ -2208,7 +2213,7 @@ Status Planner::PlanProjection(const ProjectionBody& body, const Expression* whe
   }
   for (size_t a = 0; a < items.size(); a++) {
     for (size_t b = a + 1; b < items.size(); b++) {
-      if (items[a].alias == items[b].alias && !is_return) {
+      if (items[a].alias == items[b].alias) {
         return Error(pos, "multiple result columns with the same name " + items[a].alias);
       }
     }
@@ -2621,6 +2626,15 @@ Result<PlannedQuery> Planner::Plan(const QueryStatement& q) {
       if (next.column_names[c] != first.column_names[c]) {
         return Error(q.parts[i].position, "UNION parts return different column names (" + first.column_names[c] +
                                               " and " + next.column_names[c] + ")");
+      }
+      // As KuzuDB: the same type in every part (an untyped NULL fits any).
+      LogicalType& have = first.column_types[c];
+      const LogicalType got = next.column_types[c];
+      if (have == LogicalType::kAny) {
+        have = got;
+      } else if (got != LogicalType::kAny && got != have) {
+        return Error(q.parts[i].position, std::string("UNION parts return different column types (") +
+                                              LogicalTypeName(have) + " and " + LogicalTypeName(got) + ")");
       }
     }
     std::vector<OperatorPtr> inputs;

@@ -223,12 +223,9 @@ TEST_F(PlannerTest, TwoVariablePredicateIsFilteredOnceBothAreBound) {
             "        SingleRow\n");
 }
 
-// EXPLAIN should show every predicate a plan evaluates. A predicate over
-// both ends of a relationship is evaluated by the Extend that binds the
-// second end (its rel_filter), but Extend's description leaves it out, so
-// the plan below reads as if `a.age < b.age` were never checked.
-// DISABLED: planner bug (Extend's description omits its filters).
-TEST_F(PlannerTest, DISABLED_ExtendShowsItsFilter) {
+// EXPLAIN shows every predicate a plan evaluates: one over both ends of a
+// relationship runs in the Extend that binds the second end.
+TEST_F(PlannerTest, ExtendShowsItsFilter) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[k:Knows]->(b:Person) WHERE a.age < b.age RETURN a.name, b.name"),
             "Projection a.name, b.name\n"
             "  Extend (a)-[k]->(b) filter=(a.age < b.age)\n"
@@ -387,25 +384,24 @@ TEST_F(PlannerTest, OrderByAndLimit) {
 TEST_F(PlannerTest, VariableLength) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows*1..3]->(b:Person) RETURN b.name"),
             "Projection b.name\n"
-            "  VarLengthExtend (a)-[*1..3]-(b)\n"
+            "  VarLengthExtend (a)-[*1..3]->(b)\n"
             "    NodeScan a tables=[0]\n"
             "      SingleRow\n");
   EXPECT_EQ(Plan("MATCH (a:Person {id: 1})-[e:Knows*2..3]->(b:Person) RETURN b.name"),
             "Projection b.name\n"
-            "  VarLengthExtend (a)-[e*2..3]-(b)\n"
+            "  VarLengthExtend (a)-[e*2..3]->(b)\n"
             "    IndexLookup a table=0 key=1\n"
             "      SingleRow\n");
   EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows*1..3]->(b:Person {id: 2}) RETURN a.name"),
             "Projection a.name\n"
-            "  VarLengthExtend (b)-[*1..3]-(a)\n"
+            "  VarLengthExtend (b)<-[*1..3]-(a)\n"
             "    IndexLookup b table=0 key=2\n"
             "      SingleRow\n");
 }
 
-// EXPLAIN should tell `->` from `<-` for variable-length relationships as
-// it does for Extend; today all three directions print `-[*2..3]-`.
-// DISABLED: planner bug (VarLengthExtend's description omits the direction).
-TEST_F(PlannerTest, DISABLED_VarLengthExtendShowsItsDirection) {
+// EXPLAIN tells `->` from `<-` for variable-length relationships as it does
+// for Extend.
+TEST_F(PlannerTest, VarLengthExtendShowsItsDirection) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows*2..3]->(b:Person) RETURN a.name"),
             "Projection a.name\n"
             "  VarLengthExtend (a)-[*2..3]->(b)\n"
@@ -425,7 +421,7 @@ TEST_F(PlannerTest, ShortestPathLooksUpBothEnds) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[e:Knows* SHORTEST 1..5]->(b:Person) WHERE a.id = 1 AND b.id = 2 "
                  "RETURN length(e)"),
             "Projection length(e)\n"
-            "  VarLengthExtend (a)-[e* SHORTEST 1..5]-(b)\n"
+            "  VarLengthExtend (a)-[e* SHORTEST 1..5]->(b)\n"
             "    IndexLookup b table=0 key=2\n"
             "      IndexLookup a table=0 key=1\n"
             "        SingleRow\n");
@@ -447,7 +443,7 @@ TEST_F(PlannerTest, NamedPath) {
   EXPECT_EQ(Plan("MATCH p = (a:Person {id: 1})-[:Knows*1..2]->(b:Person) RETURN p"),
             "Projection p\n"
             "  BuildPath p\n"
-            "    VarLengthExtend (a)-[*1..2]-(b)\n"
+            "    VarLengthExtend (a)-[*1..2]->(b)\n"
             "      IndexLookup a table=0 key=1\n"
             "        SingleRow\n");
 }
@@ -531,7 +527,7 @@ TEST_F(PlannerTest, CountPathsOnlyWhereRowsNeedNotBeProduced) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) WHERE a.age < b.age RETURN count(*)"),
             "Projection count(*)\n"
             "  HashAggregate keys=[] aggregates=[count(*)]\n"
-            "    Extend (a)-[_anon0]->(b)\n"
+            "    Extend (a)-[_anon0]->(b) filter=(a.age < b.age)\n"
             "      NodeScan a tables=[0]\n"
             "        SingleRow\n");
   // Aggregates reading two different nodes.
@@ -558,7 +554,7 @@ TEST_F(PlannerTest, VariableLengthFilters) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[e:Knows*1..2 (r, n | WHERE r.since > 2000 AND n.age > 3)]->(b:Person) "
                  "RETURN b"),
             "Projection b\n"
-            "  VarLengthExtend (a)-[e*1..2]-(b) edge_filter=(r.since > 2000) node_filter=(n.age > 3)\n"
+            "  VarLengthExtend (a)-[e*1..2]->(b) edge_filter=(r.since > 2000) node_filter=(n.age > 3)\n"
             "    NodeScan a tables=[0]\n"
             "      SingleRow\n");
   std::string q = "MATCH (a:Person)-[e:Knows*1..2 (r, n | WHERE r.since > n.age)]->(b:Person) RETURN b";
@@ -906,22 +902,18 @@ TEST_F(PlannerTest, ProjectionErrors) {
   EXPECT_EQ(PlanError(q), BinderMessage(q, 17, "the lower bound of a shortest path must be 1"));
 }
 
-// UNION parts must agree on column types as KuzuDB requires (its binder
-// rejects `RETURN 1 AS n UNION RETURN 'a' AS n`); ruzu plans it with the
-// first part's type INT64 for a column that also holds STRINGs.
-// DISABLED: planner bug (no type check across UNION parts).
-TEST_F(PlannerTest, DISABLED_UnionPartsMustAgreeOnTypes) {
+// UNION parts must agree on column types, as KuzuDB requires; otherwise a
+// column typed INT64 would hold STRINGs.
+TEST_F(PlannerTest, UnionPartsMustAgreeOnTypes) {
   std::string q = "RETURN 1 AS n UNION RETURN 'a' AS n";
   EXPECT_EQ(PlanError(q),
             BinderMessage(q, 21, "UNION parts return different column types (INT64 and STRING)"));
 }
 
-// KuzuDB rejects duplicate result column names in RETURN as in WITH
-// ("Multiple result column with the same name n are not supported."); ruzu
-// checks WITH only and returns two columns named n, which a caller looking
-// columns up by name cannot tell apart.
-// DISABLED: planner bug (RETURN is exempt from the duplicate-name check).
-TEST_F(PlannerTest, DISABLED_ReturnColumnNamesMustBeUnique) {
+// Duplicate result column names are refused in RETURN as in WITH (as
+// KuzuDB does): a caller looking columns up by name could not tell them
+// apart.
+TEST_F(PlannerTest, ReturnColumnNamesMustBeUnique) {
   std::string q = "MATCH (p:Person) RETURN p.name AS n, p.age AS n";
   EXPECT_EQ(PlanError(q), BinderMessage(q, 18, "multiple result columns with the same name n"));
 }
