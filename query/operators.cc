@@ -51,6 +51,12 @@ Result<std::optional<uint64_t>> LookupByKey(ExecContext* ctx, TableId table, Val
   const TableSchema* schema = ctx->catalog().GetTable(table);
   if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
   LogicalType pk_type = schema->properties[schema->primary_key].type;
+  if ((key.type() == LogicalType::kDouble || key.type() == LogicalType::kFloat) && IsIntegerType(pk_type)) {
+    // `p.id = 2.0` holds for the key 2, as the comparison would.
+    const double d = key.double_value();
+    if (!(d >= -9.2e18 && d <= 9.2e18) || d != std::trunc(d)) return std::optional<uint64_t>();
+    key = Value::Int64(static_cast<int64_t>(d));
+  }
   if (key.type() != pk_type) {
     Result<Value> cast = key.CastTo(pk_type);
     if (!cast.ok()) return std::optional<uint64_t>();

@@ -254,7 +254,12 @@ struct PRel {
 
 // If `e` is `n.key = value` for the node in `slot` whose primary key is
 // `key`, with a constant or parameter value: that value.
-const BoundExpression* PrimaryKeyValue(const BoundExpression& e, int slot, const std::string& key) {
+// The value side of `node.key = value` when `e` has that form for the node
+// in `slot`. The value is a constant or parameter, or, unless
+// `constant_only`, any expression not reading the node (evaluated per input
+// row: `UNWIND $keys AS k MATCH (p:Person {id: k})`).
+const BoundExpression* PrimaryKeyValue(const BoundExpression& e, int slot, const std::string& key,
+                                       bool constant_only = false) {
   if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) return nullptr;
   for (int side = 0; side < 2; side++) {
     const BoundExpression& p = *e.children[side];
@@ -262,7 +267,12 @@ const BoundExpression* PrimaryKeyValue(const BoundExpression& e, int slot, const
     if (p.kind != BoundKind::kProperty || ToLowerAscii(p.name) != ToLowerAscii(key)) continue;
     const BoundExpression& owner = Unwrapped(*p.children[0]);
     if (owner.kind != BoundKind::kSlot || owner.slot != slot) continue;
-    if (other.kind != BoundKind::kConstant && other.kind != BoundKind::kParameter) continue;
+    if (other.kind != BoundKind::kConstant && other.kind != BoundKind::kParameter) {
+      if (constant_only) continue;
+      std::set<int> reads;
+      CollectSlots(other, &reads);
+      if (reads.count(slot)) continue;
+    }
     return &other;
   }
   return nullptr;
@@ -1372,6 +1382,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
       const std::string& pk = s->properties[s->primary_key].name;
       for (Conjunct& c : conjuncts) {
+        if (!ready_except(c, nodes[i].name)) continue;
         const BoundExpression* value = PrimaryKeyValue(*c.expr, node_slots[i], pk);
         if (value == nullptr) continue;
         start = static_cast<int>(i);
@@ -1543,7 +1554,7 @@ std::optional<std::vector<SketchPath>> Planner::CountablePaths(const std::vector
         const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
         const std::string& pk = s->properties[s->primary_key].name;
         for (size_t f = 0; f < sn.filters.size() && sn.key_filter < 0; f++) {
-          if (const BoundExpression* value = PrimaryKeyValue(*sn.filters[f], sn.slot, pk)) {
+          if (const BoundExpression* value = PrimaryKeyValue(*sn.filters[f], sn.slot, pk, /*constant_only=*/true)) {
             sn.key_filter = static_cast<int>(f);
             sn.key = value->Clone();
           }

@@ -200,6 +200,32 @@ TEST_F(PlannerTest, PrimaryKeyEqualityIsIndexLookup) {
             "    SingleRow\n");
 }
 
+// A key given by variables bound earlier is looked up per input row
+// (batch lookups: UNWIND a list of keys, then MATCH each).
+TEST_F(PlannerTest, KeyFromBoundVariablesIsIndexLookup) {
+  EXPECT_EQ(Plan("UNWIND [1, 2] AS k MATCH (p:Person {id: k}) RETURN p.name"),
+            "Projection p.name\n"
+            "  IndexLookup p table=0 key=k\n"
+            "    Unwind [1, 2]\n"
+            "      SingleRow\n");
+  EXPECT_EQ(Plan("MATCH (a:Person {id: 1}) MATCH (p:Person) WHERE p.id = a.age + 1 RETURN p.name"),
+            "Projection p.name\n"
+            "  IndexLookup p table=0 key=(a.age + 1)\n"
+            "    IndexLookup a table=0 key=1\n"
+            "      SingleRow\n");
+  // Within one MATCH the key's variable is bound first.
+  EXPECT_EQ(Plan("MATCH (c:City), (p:Person) WHERE p.id = c.id RETURN p.name"),
+            "Projection p.name\n"
+            "  IndexLookup p table=0 key=c.id\n"
+            "    NodeScan c tables=[1]\n"
+            "      SingleRow\n");
+  // A value reading the node itself is no lookup.
+  EXPECT_EQ(Plan("MATCH (p:Person) WHERE p.id = p.age RETURN p.name"),
+            "Projection p.name\n"
+            "  NodeScan p tables=[0] filter=(p.id = p.age)\n"
+            "    SingleRow\n");
+}
+
 // A predicate that reads only the scanned node runs inside the scan.
 TEST_F(PlannerTest, SingleNodePredicatesArePushedIntoTheScan) {
   EXPECT_EQ(Plan("MATCH (p:Person) WHERE p.age > 30 AND p.name = 'x' RETURN p.name"),
