@@ -1640,6 +1640,79 @@ Result<bool> Optional::DoNext(DataChunk* out, ExecContext* ctx) {
   return out->num_rows > 0 || !input_done_;
 }
 
+// ---------------------------------------------------------------- HashJoin
+
+HashJoin::HashJoin(OperatorPtr probe, OperatorPtr build, int slot, BoundExpressionPtr build_key,
+                   BoundExpressionPtr probe_key)
+    : slot_(slot), build_key_(std::move(build_key)), probe_key_(std::move(probe_key)) {
+  children_.push_back(std::move(probe));
+  children_.push_back(std::move(build));
+}
+
+std::string HashJoin::Describe() const {
+  return "HashJoin " + build_key_->ToString() + " = " + probe_key_->ToString();
+}
+
+void HashJoin::Reset() {
+  Operator::Reset();
+  built_ = false;  // the statement may have written since
+  table_.clear();
+  input_.Clear();
+  input_row_ = 0;
+  matches_ = nullptr;
+  match_pos_ = 0;
+}
+
+Status HashJoin::Build(ExecContext* ctx) {
+  built_ = true;
+  DataChunk chunk;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, Pull(child(1), &chunk, ctx));
+    if (!more) break;
+    for (size_t r = 0; r < chunk.num_rows; r++) {
+      if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
+      ASSIGN_OR_RETURN(Value key, Evaluate(*build_key_, chunk, r, ctx));
+      if (key.is_null()) continue;
+      table_[std::move(key)].push_back(chunk.columns[slot_][r]);
+    }
+  }
+  return Status::OK();
+}
+
+Result<bool> HashJoin::DoNext(DataChunk* out, ExecContext* ctx) {
+  if (!built_) RETURN_IF_ERROR(Build(ctx));
+  while (out->num_rows < kChunkCapacity) {
+    if (matches_ != nullptr && match_pos_ < matches_->size()) {
+      const size_t n = std::min(matches_->size() - match_pos_, kChunkCapacity - out->num_rows);
+      const size_t first = out->num_rows;
+      out->AppendCopiesFrom(input_, input_row_, n);
+      out->EnsureWidth(slot_ + 1);
+      for (size_t i = 0; i < n; i++) out->columns[slot_][first + i] = (*matches_)[match_pos_ + i];
+      match_pos_ += n;
+      continue;
+    }
+    if (matches_ != nullptr) input_row_++;
+    matches_ = nullptr;
+    if (input_row_ >= input_.num_rows) {
+      ASSIGN_OR_RETURN(bool more, Pull(child(0), &input_, ctx));
+      input_row_ = 0;
+      if (!more) {
+        input_.Clear();
+        return out->num_rows > 0;
+      }
+    }
+    ASSIGN_OR_RETURN(Value key, Evaluate(*probe_key_, input_, input_row_, ctx));
+    auto it = key.is_null() ? table_.end() : table_.find(key);
+    if (it == table_.end()) {
+      input_row_++;
+      continue;
+    }
+    matches_ = &it->second;
+    match_pos_ = 0;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------- UnionAll
 
 UnionAll::UnionAll(std::vector<OperatorPtr> inputs) { children_ = std::move(inputs); }

@@ -608,6 +608,40 @@ class Optional : public Operator {
   bool input_done_ = false;
 };
 
+// An equality join of the input rows with a node scan: runs `build` (a
+// NodeScan binding `slot`) once into a hash table keyed by `build_key`,
+// then emits each input row once per scanned node whose key equals the
+// row's `probe_key`, with `slot` bound to it. NULL keys match nothing;
+// numbers compare by value (as `=` does). Replaces a scan per input row.
+class HashJoin : public Operator {
+ public:
+  HashJoin(OperatorPtr probe, OperatorPtr build, int slot, BoundExpressionPtr build_key,
+           BoundExpressionPtr probe_key);
+  std::string Describe() const override;
+  void Reset() override;
+
+ protected:
+  Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
+
+ private:
+  struct KeyHash {
+    size_t operator()(const Value& v) const { return HashValue(v); }
+  };
+  struct KeyEqual {
+    bool operator()(const Value& a, const Value& b) const { return ValuesEqual(a, b); }
+  };
+  Status Build(ExecContext* ctx);
+
+  int slot_;
+  BoundExpressionPtr build_key_, probe_key_;
+  bool built_ = false;
+  std::unordered_map<Value, std::vector<Value>, KeyHash, KeyEqual> table_;
+  DataChunk input_;
+  size_t input_row_ = 0;
+  const std::vector<Value>* matches_ = nullptr;  // of the current input row
+  size_t match_pos_ = 0;
+};
+
 // Rows of every child in turn (they have the same columns).
 class UnionAll : public Operator {
  public:

@@ -1418,6 +1418,31 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       }
     }
     if (start < 0) break;
+    // A scan below rows already bound would run once per row: when an
+    // equality links the node to them, join by hash instead.
+    const std::string& start_name = nodes[start].name;
+    bool rows_bound = !outer_names.empty();
+    for (const PNode& n : nodes) rows_bound |= n.bound;
+    BoundExpressionPtr build_key, probe_key;
+    if (rows_bound) {
+      for (Conjunct& c : conjuncts) {
+        if (!c.expr || !c.vars.count(start_name) || !ready_except(c, start_name)) continue;
+        const BoundExpression& e = *c.expr;
+        if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) continue;
+        std::set<int> reads[2];
+        for (int side = 0; side < 2; side++) CollectSlots(*e.children[side], &reads[side]);
+        const std::set<int> only_start{node_slots[start]};
+        for (int side = 0; side < 2 && !build_key; side++) {
+          if (reads[side] != only_start || reads[1 - side].count(node_slots[start])) continue;
+          build_key = e.children[side]->Clone();
+          probe_key = e.children[1 - side]->Clone();
+        }
+        if (build_key) {
+          c.expr.reset();
+          break;
+        }
+      }
+    }
     // Predicates on the scanned node alone go into the scan.
     bind_node(start);
     BoundExpressionPtr pushed, rest;
@@ -1429,8 +1454,15 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     }
     conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
                     conjuncts.end());
-    *plan = std::make_unique<NodeScan>(std::move(*plan), node_slots[start], nodes[start].name, nodes[start].tables,
-                                       std::move(pushed));
+    if (build_key) {
+      auto build = std::make_unique<NodeScan>(std::make_unique<SingleRow>(), node_slots[start], start_name,
+                                              nodes[start].tables, std::move(pushed));
+      *plan = std::make_unique<HashJoin>(std::move(*plan), std::move(build), node_slots[start], std::move(build_key),
+                                         std::move(probe_key));
+    } else {
+      *plan = std::make_unique<NodeScan>(std::move(*plan), node_slots[start], nodes[start].name, nodes[start].tables,
+                                         std::move(pushed));
+    }
     finish_step();
   }
   finish_step();

@@ -226,6 +226,31 @@ TEST_F(PlannerTest, KeyFromBoundVariablesIsIndexLookup) {
             "    SingleRow\n");
 }
 
+// An equality between a node about to be scanned and rows already bound
+// joins by hash instead of scanning once per row; the rest filters after.
+TEST_F(PlannerTest, ValueEqualityJoinsByHash) {
+  EXPECT_EQ(Plan("MATCH (a:Person), (b:Person) WHERE a.name = b.name AND a.id < b.id AND b.age > 3 RETURN b.id"),
+            "Projection b.id\n"
+            "  Filter (a.id < b.id)\n"
+            "    HashJoin b.name = a.name\n"
+            "      NodeScan a tables=[0]\n"
+            "        SingleRow\n"
+            "      NodeScan b tables=[0] filter=(b.age > 3)\n"
+            "        SingleRow\n");
+  EXPECT_EQ(Plan("UNWIND ['x', 'y'] AS s MATCH (p:Person) WHERE lower(p.name) = s RETURN p.id"),
+            "Projection p.id\n"
+            "  HashJoin lower(p.name) = s\n"
+            "    Unwind ['x', 'y']\n"
+            "      SingleRow\n"
+            "    NodeScan p tables=[0]\n"
+            "      SingleRow\n");
+  // Without rows bound before, the first scan is a plain scan.
+  EXPECT_EQ(Plan("MATCH (p:Person) WHERE p.name = 'x' RETURN p.id"),
+            "Projection p.id\n"
+            "  NodeScan p tables=[0] filter=(p.name = 'x')\n"
+            "    SingleRow\n");
+}
+
 // A predicate that reads only the scanned node runs inside the scan.
 TEST_F(PlannerTest, SingleNodePredicatesArePushedIntoTheScan) {
   EXPECT_EQ(Plan("MATCH (p:Person) WHERE p.age > 30 AND p.name = 'x' RETURN p.name"),
@@ -241,9 +266,10 @@ TEST_F(PlannerTest, SingleNodePredicatesArePushedIntoTheScan) {
 // A predicate over two variables runs once both are bound: after the second
 // scan of a cross product, not inside either scan.
 TEST_F(PlannerTest, TwoVariablePredicateIsFilteredOnceBothAreBound) {
-  EXPECT_EQ(Plan("MATCH (a:Person), (c:City) WHERE a.name = c.name AND c.id > 3 RETURN a.id"),
+  // (An equality would join by hash, see ValueEqualityJoinsByHash.)
+  EXPECT_EQ(Plan("MATCH (a:Person), (c:City) WHERE a.name < c.name AND c.id > 3 RETURN a.id"),
             "Projection a.id\n"
-            "  Filter (a.name = c.name)\n"
+            "  Filter (a.name < c.name)\n"
             "    NodeScan a tables=[0]\n"
             "      NodeScan c tables=[1] filter=(c.id > 3)\n"
             "        SingleRow\n");

@@ -11,6 +11,8 @@
 //   BM_FilterScanCount    MATCH (p:Person) WHERE p.age > 50 RETURN count(*)
 //   BM_OneHopCount        MATCH (a:Person)-[:Knows]->(b:Person) RETURN count(*)
 //   BM_TwoHopCount        MATCH (a:Person)-[:Knows]->(:Person)-[:Knows]->(c:Person) RETURN count(*)
+//   BM_SameNameCount      MATCH (a:Person), (b:Person) WHERE a.name = b.name AND a.id < b.id
+//                         RETURN count(*) (a value join)
 //   BM_LookupNeighbours   MATCH (a:Person {id: $k})-[:Knows]->(b) RETURN b.name, prepared
 //                         once and executed with random existing keys
 //   BM_LookupNeighboursUnprepared  the same through Query with the key in the text
@@ -69,6 +71,8 @@ constexpr char kFilterScanCountQuery[] = "MATCH (p:Person) WHERE p.age > 50 RETU
 constexpr char kOneHopCountQuery[] = "MATCH (a:Person)-[:Knows]->(b:Person) RETURN count(*)";
 constexpr char kTwoHopCountQuery[] =
     "MATCH (a:Person)-[:Knows]->(:Person)-[:Knows]->(c:Person) RETURN count(*)";
+constexpr char kSameNameCountQuery[] =
+    "MATCH (a:Person), (b:Person) WHERE a.name = b.name AND a.id < b.id RETURN count(*)";
 constexpr char kLookupNeighboursQuery[] = "MATCH (a:Person {id: $k})-[:Knows]->(b) RETURN b.name";
 constexpr char kShortestPathQuery[] =
     "MATCH p = (a:Person {id: $a})-[:Knows* SHORTEST 1..10]->(b:Person {id: $b}) RETURN length(p)";
@@ -307,6 +311,25 @@ void BM_TwoHopCount(benchmark::State& state) {
   BenchCount(
       state, kTwoHopCountQuery, [](const Graph& g) { return g.expected.two_hop_paths; },
       [](const Graph& g) { return g.expected.two_hop_paths; });
+}
+
+// Pairs of persons with the same name (the generator draws names from
+// 64 x 64 first and last names).
+uint64_t SameNamePairs(const Graph& g) {
+  std::map<std::string, uint64_t> per_name;
+  PersonRow row;
+  for (uint64_t i = 0; i < g.generator.persons(); i++) {
+    g.generator.Person(i, &row);
+    per_name[row.name]++;
+  }
+  uint64_t pairs = 0;
+  for (const auto& [name, n] : per_name) pairs += n * (n - 1) / 2;
+  return pairs;
+}
+
+void BM_SameNameCount(benchmark::State& state) {
+  BenchCount(
+      state, kSameNameCountQuery, SameNamePairs, [](const Graph& g) { return g.generator.persons(); });
 }
 
 // Names of the persons that `id` knows, sorted: a scan over every edge, so
@@ -581,6 +604,7 @@ int main(int argc, char** argv) {
   add("BM_FilterScanCount", BM_FilterScanCount, benchmark::kMillisecond);
   add("BM_OneHopCount", BM_OneHopCount, benchmark::kMillisecond);
   add("BM_TwoHopCount", BM_TwoHopCount, benchmark::kMillisecond);
+  add("BM_SameNameCount", BM_SameNameCount, benchmark::kMillisecond);
   auto with = [](void (*fn)(benchmark::State&, bool), bool flag) {
     return [fn, flag](benchmark::State& state) { fn(state, flag); };
   };
