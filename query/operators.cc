@@ -63,9 +63,10 @@ void PlanLines(const Operator& op, bool profile, int depth, std::string* out) {
   out->append(op.Describe());
   if (profile) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, " [rows=%llu, time=%.3fms]", static_cast<unsigned long long>(op.rows_out()),
+    std::snprintf(buf, sizeof buf, " [rows=%llu, time=%.3fms", static_cast<unsigned long long>(op.rows_out()),
                   op.elapsed_ms());
     out->append(buf);
+    out->append(op.ProfileDetails() + "]");
   }
   out->append("\n");
   for (const auto& c : op.children()) PlanLines(*c, profile, depth + 1, out);
@@ -158,8 +159,8 @@ void NodeScan::Reset() {
   Operator::Reset();
   input_.Clear();
   input_row_ = 0;
-  node_pos_ = 0;
   input_done_ = false;
+  in_pass_ = false;
 }
 
 std::optional<std::set<int>> NodeScan::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
@@ -170,60 +171,90 @@ std::optional<std::set<int>> NodeScan::NeedFromInput(const std::optional<std::se
   return needed;
 }
 
-Status NodeScan::Materialize(ExecContext* ctx) {
-  materialized_ = true;
-  for (TableId table : tables_) {
-    const TableSchema* schema = ctx->catalog().GetTable(table);
-    if (schema == nullptr) return InternalError("unknown table id");
-    DataChunk probe;
-    probe.num_rows = 1;
-    probe.EnsureWidth(slot_ + 1);
-    Status error;
-    RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
-      Value id = Value::InternalId(table, offset);
-      if (filter_) {
-        // The filter reads `values` in place; only nodes that pass are kept.
-        ctx->SetScanNode(table, offset, &values);
-        probe.columns[slot_][0] = id;
-        Result<bool> keep = EvaluatePredicate(*filter_, probe, 0, ctx);
-        ctx->ClearScanNode();
-        if (!keep.ok()) {
-          error = keep.status();
-          return false;
-        }
-        if (!*keep) return true;
-      }
-      nodes_.emplace_back(std::move(id), std::make_shared<const std::vector<Value>>(values));
-      return true;
-    }));
-    RETURN_IF_ERROR(error);
+void NodeScan::StartPass() {
+  in_pass_ = true;
+  node_pos_ = 0;
+  if (complete_) return;
+  nodes_.clear();
+  table_index_ = 0;
+  range_ = NodeRange();
+}
+
+Status NodeScan::ReadBatch(ExecContext* ctx) {
+  RETURN_IF_ERROR(ctx->CheckInterrupted());
+  if (!caching_) {
+    nodes_.clear();
+    node_pos_ = 0;
   }
+  const TableId table = tables_[table_index_];
+  const TableSchema* schema = ctx->catalog().GetTable(table);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+  DataChunk probe;
+  probe.num_rows = 1;
+  probe.EnsureWidth(slot_ + 1);
+  Status error;
+  const uint64_t begin = range_.begin;
+  RETURN_IF_ERROR(ctx->txn()->ScanNodeRange(
+      schema->name, &range_, kChunkCapacity, [&](uint64_t offset, const std::vector<Value>& values) {
+        if (filter_) {
+          // The filter reads `values` in place; only nodes that pass are kept.
+          ctx->SetScanNode(table, offset, &values);
+          probe.columns[slot_][0] = Value::InternalId(table, offset);
+          Result<bool> keep = EvaluatePredicate(*filter_, probe, 0, ctx);
+          ctx->ClearScanNode();
+          if (!keep.ok()) {
+            error = keep.status();
+            return false;
+          }
+          if (!*keep) return true;
+        }
+        nodes_.push_back(ScannedNode{table, offset, std::make_shared<const std::vector<Value>>(values)});
+        return true;
+      }));
+  RETURN_IF_ERROR(error);
+  scanned_ += range_.begin - begin;
+  if (range_.begin >= range_.end) {
+    table_index_++;
+    range_ = NodeRange();
+  }
+  if (nodes_.size() > kMaxCachedNodes) caching_ = false;
   return Status::OK();
 }
 
 Result<bool> NodeScan::DoNext(DataChunk* out, ExecContext* ctx) {
-  if (!materialized_) RETURN_IF_ERROR(Materialize(ctx));
   while (out->num_rows < kChunkCapacity) {
-    if (input_row_ >= input_.num_rows) {
-      if (input_done_) break;
-      ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
-      input_row_ = 0;
-      node_pos_ = 0;
-      if (!more) {
-        input_done_ = true;
-        break;
+    if (!in_pass_) {
+      if (input_row_ >= input_.num_rows) {
+        if (input_done_) break;
+        ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
+        input_row_ = 0;
+        if (!more) {
+          input_done_ = true;
+          break;
+        }
       }
+      StartPass();
     }
-    while (node_pos_ < nodes_.size() && out->num_rows < kChunkCapacity) {
-      const auto& [id, values] = nodes_[node_pos_++];
-      ctx->CacheNode(id.id_table(), id.id_offset(), values);
-      out->AppendRowFrom(input_, input_row_);
-      out->SetLast(slot_, id);
+    if (node_pos_ < nodes_.size()) {
+      while (node_pos_ < nodes_.size() && out->num_rows < kChunkCapacity) {
+        const ScannedNode& n = nodes_[node_pos_++];
+        ctx->CacheNode(n.table, n.offset, n.values);
+        out->AppendRowFrom(input_, input_row_);
+        out->SetLast(slot_, Value::InternalId(n.table, n.offset));
+      }
+      continue;
     }
-    if (node_pos_ >= nodes_.size()) {
+    if (complete_ || table_index_ >= tables_.size()) {
+      // The pass is over; a cached one serves the next input rows.
+      complete_ = caching_;
+      in_pass_ = false;
       input_row_++;
-      node_pos_ = 0;
+      continue;
     }
+    // One batch read per call once there is output: with a selective
+    // filter, filling the chunk could mean reading the whole table.
+    if (out->num_rows > 0) break;
+    RETURN_IF_ERROR(ReadBatch(ctx));
   }
   return out->num_rows > 0 || !input_done_;
 }
@@ -337,6 +368,9 @@ Status Extend::FilterFrom(size_t first, DataChunk* out, ExecContext* ctx) {
 Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
   while (out->num_rows < kChunkCapacity) {
     if (pending_pos_ < pending_.size()) {
+      // A node of huge degree whose edges the filters drop keeps this loop
+      // going without returning.
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
       // The input row once per edge, then each edge's bindings.
       const size_t first = out->num_rows;
       const size_t count = std::min(pending_.size() - pending_pos_, kChunkCapacity - first);
@@ -605,8 +639,13 @@ Status CountPaths::Propagate(const Chain& chain, ExecContext* ctx, PathWeights* 
     for (TableId table : first.tables) {
       PathWeights::Table* t = layer->ForTable(table);
       Status error;
+      uint64_t visited = 0;
       RETURN_IF_ERROR(
           ctx->txn()->ScanNodes(TableName(ctx, table), [&](uint64_t offset, const std::vector<Value>& values) {
+            if ((++visited & 1023) == 0) {
+              error = ctx->CheckInterrupted();
+              if (!error.ok()) return false;
+            }
             if (first.filter) {
               ctx->SetScanNode(table, offset, &values);
               Result<bool> keep = passes(*first.filter, first.slot, Value::InternalId(table, offset));
@@ -656,6 +695,8 @@ Status CountPaths::Propagate(const Chain& chain, ExecContext* ctx, PathWeights* 
             continue;
           }
           for (const GraphEdge& e : edges) {
+            // A node may have millions of edges.
+            if ((++expanded & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
             if (hop.rel_filter) {
               RelValue rel;
               rel.table = step.rel_table;
@@ -736,6 +777,7 @@ Result<std::vector<Value>> CountPaths::AggregateFocus(uint64_t multiplier, ExecC
     probe.EnsureWidth(focus_slot_ + 1);
     for (const auto& t : arms[0].tables()) {
       for (size_t i = 0; i < t->offsets.size(); i++) {
+        if ((i & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
         if (t->weights[i] == PathWeights::kRejected) continue;
         ASSIGN_OR_RETURN(uint64_t rows, MultiplyCounts(t->weights[i], multiplier));
         for (size_t a = 1; a < arms.size() && rows > 0; a++) {
@@ -1070,6 +1112,8 @@ Status HashAggregate::Consume(ExecContext* ctx) {
           continue;
         }
         for (size_t r = 0; r < input.num_rows; r++) {
+          // Chunks can be big (a variable-length pattern's).
+          if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
           Value v;
           if (spec.argument) {
             ASSIGN_OR_RETURN(v, Evaluate(*spec.argument, input, r, ctx));
@@ -1080,6 +1124,7 @@ Status HashAggregate::Consume(ExecContext* ctx) {
       continue;
     }
     for (size_t r = 0; r < input.num_rows; r++) {
+      if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
       key.clear();
       for (const auto& k : keys_) {
         ASSIGN_OR_RETURN(Value v, Evaluate(*k, input, r, ctx));
@@ -1132,12 +1177,37 @@ Result<bool> Distinct::DoNext(DataChunk* out, ExecContext* ctx) {
   if (!more) return false;
   out->EnsureWidth(input.columns.size());
   for (size_t r = 0; r < input.num_rows; r++) {
+    if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
     if (seen_.insert(input.GetRow(r)).second) out->AppendRowFrom(input, r);
   }
   return true;
 }
 
 // ----------------------------------------------------------------- OrderBy
+
+namespace {
+
+// std::stable_sort in runs merged pairwise, checking for an interrupt
+// between them: sorting millions of rows takes seconds.
+template <typename Less>
+Status StableSortRows(std::vector<Row>* rows, const Less& less, ExecContext* ctx) {
+  constexpr size_t kRun = size_t{1} << 14;
+  const size_t n = rows->size();
+  const auto at = [&](size_t i) { return rows->begin() + static_cast<std::ptrdiff_t>(std::min(i, n)); };
+  for (size_t b = 0; b < n; b += kRun) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    std::stable_sort(at(b), at(b + kRun), less);
+  }
+  for (size_t width = kRun; width < n; width *= 2) {
+    for (size_t b = 0; b + width < n; b += 2 * width) {
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
+      std::inplace_merge(at(b), at(b + width), at(b + 2 * width), less);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 OrderBy::OrderBy(OperatorPtr input, std::vector<SortKey> keys, std::string description, int64_t limit)
     : keys_(std::move(keys)), description_(std::move(description)), limit_(limit) {
@@ -1179,12 +1249,12 @@ Result<bool> OrderBy::DoNext(DataChunk* out, ExecContext* ctx) {
         rows_.push_back(input.GetRow(r));
         // Top-k: keep at most 2*limit rows between compactions.
         if (limit_ >= 0 && rows_.size() >= static_cast<size_t>(2 * limit_ + kChunkCapacity)) {
-          std::stable_sort(rows_.begin(), rows_.end(), less);
+          RETURN_IF_ERROR(StableSortRows(&rows_, less, ctx));
           rows_.resize(limit_);
         }
       }
     }
-    std::stable_sort(rows_.begin(), rows_.end(), less);
+    RETURN_IF_ERROR(StableSortRows(&rows_, less, ctx));
     if (limit_ >= 0 && rows_.size() > static_cast<size_t>(limit_)) rows_.resize(limit_);
   }
   if (next_ >= rows_.size()) return false;
@@ -1239,9 +1309,11 @@ Result<bool> Unwind::DoNext(DataChunk* out, ExecContext* ctx) {
       out->SetLast(slot_, list);
       continue;
     }
-    for (const Value& item : list.list_items()) {
+    const std::vector<Value>& items = list.list_items();
+    for (size_t i = 0; i < items.size(); i++) {
+      if ((i & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
       out->AppendRowFrom(input, r);
-      out->SetLast(slot_, item);
+      out->SetLast(slot_, items[i]);
     }
   }
   return true;
@@ -1428,7 +1500,9 @@ Status Create::Run(ExecContext* ctx) {
 
   // Phase 2: write.
   if (!nodes.empty() || !rels.empty()) *wrote_ = true;
+  size_t written = 0;
   for (PendingNode& pn : nodes) {
+    if ((++written & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
     const NodeCreateSpec& spec = nodes_[pn.spec];
     const TableSchema* schema = catalog.GetTable(spec.table);
     ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, pn.values));
@@ -1441,6 +1515,7 @@ Status Create::Run(ExecContext* ctx) {
     ctx->CacheNode(spec.table, offset, std::make_shared<const std::vector<Value>>(std::move(pn.values)));
   }
   for (PendingRel& pr : rels) {
+    if ((++written & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
     const RelCreateSpec& spec = rels_[pr.spec];
     const TableSchema* schema = catalog.GetTable(spec.table);
     Row& row = output_[pr.row];
@@ -1583,6 +1658,7 @@ Status Delete::Run(ExecContext* ctx) {
   std::vector<Value> nodes, rels;
   std::set<std::pair<TableId, uint64_t>> seen_nodes, seen_rels;
   for (size_t r = 0; r < rows_.num_rows; r++) {
+    if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
     for (const auto& e : expressions_) {
       ASSIGN_OR_RETURN(Value v, Evaluate(*e, rows_, r, ctx));
       if (v.is_null()) continue;
@@ -1604,6 +1680,7 @@ Status Delete::Run(ExecContext* ctx) {
     // Fail before writing anything when a node still has relationships (the
     // storage layer's error names the node and the count).
     for (const Value& n : nodes) {
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
       for (const TableSchema* t : catalog.Tables()) {
         if (!t->is_rel()) continue;
         for (bool forward : {true, false}) {
@@ -1741,10 +1818,17 @@ Status Merge::Run(ExecContext* ctx) {
         found.push_back(*offset);
       }
     } else {
+      Status interrupted;
+      uint64_t visited = 0;
       RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
+        if ((++visited & 1023) == 0) {
+          interrupted = ctx->CheckInterrupted();
+          if (!interrupted.ok()) return false;
+        }
         if (HasWanted(values, want)) found.push_back(offset);
         return true;
       }));
+      RETURN_IF_ERROR(interrupted);
     }
     const std::vector<SetItemSpec>* items = &on_match_;
     if (found.empty()) {
