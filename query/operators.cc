@@ -895,57 +895,94 @@ VarLengthExtend::VarLengthExtend(OperatorPtr input, std::string description, int
   children_.push_back(std::move(input));
 }
 
-Status VarLengthExtend::Walk(const DataChunk& input, size_t row, const Value& node, int64_t depth, DataChunk* out,
-                             ExecContext* ctx) {
-  RETURN_IF_ERROR(ctx->CheckInterrupted());
+void VarLengthExtend::Reset() {
+  Operator::Reset();
+  input_.Clear();
+  input_row_ = 0;
+  input_done_ = false;
+  live_ = 0;
+}
+
+void VarLengthExtend::Enter(const Value& node, int64_t depth, DataChunk* out) {
   if (depth >= min_hops_ &&
       std::find(to_tables_.begin(), to_tables_.end(), node.id_table()) != to_tables_.end()) {
     bool keep = true;
     if (to_bound_) {
-      const Value& target = input.columns[to_slot_][row];
-      keep = !target.is_null() && target.id_table() == node.id_table() && target.id_offset() == node.id_offset();
+      const Value* target =
+          static_cast<size_t>(to_slot_) < input_.columns.size() ? &input_.columns[to_slot_][current_row_] : nullptr;
+      keep = target != nullptr && !target->is_null() && target->id_table() == node.id_table() &&
+             target->id_offset() == node.id_offset();
     }
     if (keep) {
-      out->AppendRowFrom(input, row);
+      out->AppendRowFrom(input_, current_row_);
       out->SetLast(to_slot_, node);
-      if (out->num_rows > 64 * kChunkCapacity) return OutOfMemory("variable-length pattern produced too many rows");
     }
   }
-  if (depth >= max_hops_) return Status::OK();
+  if (depth >= max_hops_) return;
+  if (frames_.size() <= live_) frames_.emplace_back();
+  Frame& f = frames_[live_++];
+  f.node = node;
+  f.depth = depth;
+  f.next_step = 0;
+  f.step = nullptr;
+  f.edges.clear();
+  f.edge_pos = 0;
+}
+
+Result<bool> VarLengthExtend::DoNext(DataChunk* out, ExecContext* ctx) {
   DataChunk probe;
   probe.num_rows = 1;
   probe.EnsureWidth(rel_slot_ + 1);
-  for (const ExtendStep& step : steps_) {
-    if (node.id_table() != step.from_table) continue;
-    const TableSchema* schema = ctx->catalog().GetTable(step.rel_table);
-    ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, ctx->txn()->Neighbours(schema->name, node.id_offset(), step.forward));
-    for (const GraphEdge& e : edges) {
+  while (out->num_rows < kChunkCapacity) {
+    if (live_ == 0) {
+      // Start the walks from the next input row.
+      if (input_row_ >= input_.num_rows) {
+        if (input_done_) break;
+        ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
+        input_row_ = 0;
+        if (!more) {
+          input_done_ = true;
+          break;
+        }
+      }
+      current_row_ = input_row_++;
+      if (static_cast<size_t>(from_slot_) >= input_.columns.size()) continue;
+      const Value& from = input_.columns[from_slot_][current_row_];
+      if (from.is_null()) continue;
+      Enter(from, 0, out);
+      continue;
+    }
+    if ((++moves_ & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
+    Frame& f = frames_[live_ - 1];
+    if (f.edge_pos < f.edges.size()) {
+      const GraphEdge e = f.edges[f.edge_pos++];
+      const ExtendStep& step = *f.step;
       if (edge_filter_) {
         RelValue rel;
         rel.table = step.rel_table;
         rel.id = e.rel_id;
-        rel.label = schema->name;
+        rel.label = TableName(ctx, step.rel_table);
         probe.columns[rel_slot_][0] = Value::Rel(std::move(rel));
         ASSIGN_OR_RETURN(bool pass, EvaluatePredicate(*edge_filter_, probe, 0, ctx));
         if (!pass) continue;
       }
-      RETURN_IF_ERROR(Walk(input, row, Value::InternalId(step.to_table, e.neighbour), depth + 1, out, ctx));
+      Enter(Value::InternalId(step.to_table, e.neighbour), f.depth + 1, out);  // may move frames_
+      continue;
     }
+    // The next step's edges from this node, or back to the previous node.
+    size_t s = f.next_step;
+    while (s < steps_.size() && steps_[s].from_table != f.node.id_table()) s++;
+    if (s >= steps_.size()) {
+      live_--;
+      continue;
+    }
+    f.next_step = s + 1;
+    f.step = &steps_[s];
+    f.edge_pos = 0;
+    RETURN_IF_ERROR(
+        ctx->txn()->NeighboursInto(TableName(ctx, steps_[s].rel_table), f.node.id_offset(), steps_[s].forward, &f.edges));
   }
-  return Status::OK();
-}
-
-Result<bool> VarLengthExtend::DoNext(DataChunk* out, ExecContext* ctx) {
-  DataChunk input;
-  ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
-  if (!more) return false;
-  for (size_t r = 0; r < input.num_rows; r++) {
-    if (static_cast<size_t>(from_slot_) >= input.columns.size()) continue;
-    const Value& from = input.columns[from_slot_][r];
-    if (from.is_null()) continue;
-    RETURN_IF_ERROR(Walk(input, r, from, 0, out, ctx));
-  }
-  return true;
+  return out->num_rows > 0 || !input_done_;
 }
 
 // ------------------------------------------------------------------ Filter

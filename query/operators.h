@@ -338,20 +338,32 @@ class CountPaths : public Operator {
 // from_table is the current node's table) whose edges all pass
 // `edge_filter` (evaluated with the edge in `rel_slot`); binds `to_slot` to
 // the walk's end (or, when `to_bound`, keeps walks ending at it), one row per
-// walk. The end must be in `to_tables`.
+// walk. The end must be in `to_tables`. Walks are enumerated depth first on
+// an explicit stack kept between calls, so the billions of walks a dense
+// graph can have are emitted a chunk at a time.
 class VarLengthExtend : public Operator {
  public:
   VarLengthExtend(OperatorPtr input, std::string description, int from_slot, int rel_slot, int to_slot,
                   bool to_bound, std::vector<ExtendStep> steps, std::vector<TableId> to_tables, int64_t min_hops,
                   int64_t max_hops, BoundExpressionPtr edge_filter);
   std::string Describe() const override { return description_; }
+  void Reset() override;
 
  protected:
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
  private:
-  Status Walk(const DataChunk& input, size_t row, const Value& node, int64_t depth, DataChunk* out,
-              ExecContext* ctx);
+  // A node of the current walk, and the edges of steps_ being followed from it.
+  struct Frame {
+    Value node;
+    int64_t depth = 0;
+    size_t next_step = 0;  // the step whose edges are loaded next
+    const ExtendStep* step = nullptr;  // whose edges `edges` holds
+    std::vector<GraphEdge> edges;
+    size_t edge_pos = 0;
+  };
+  // Extends the walk to `node` (emitting it when a walk may end there).
+  void Enter(const Value& node, int64_t depth, DataChunk* out);
 
   std::string description_;
   int from_slot_, rel_slot_, to_slot_;
@@ -360,6 +372,14 @@ class VarLengthExtend : public Operator {
   std::vector<TableId> to_tables_;
   int64_t min_hops_, max_hops_;
   BoundExpressionPtr edge_filter_;
+  DataChunk input_;
+  size_t input_row_ = 0;  // the next input row to start from
+  size_t current_row_ = 0;  // the input row the walk started from
+  bool input_done_ = false;
+  // The walk is frames_[0, live_); frames beyond keep their buffers.
+  std::vector<Frame> frames_;
+  size_t live_ = 0;
+  uint64_t moves_ = 0;  // for periodic interrupt checks
 };
 
 class Filter : public Operator {

@@ -251,6 +251,32 @@ TEST_F(ExecutorTest, InterruptStopsACrossProduct) {
   ExpectHealthy();
 }
 
+TEST_F(ExecutorTest, InterruptStopsAVariableLengthCount) {
+  constexpr int64_t kNodes = 3000;
+  MakeTable("G", kNodes);
+  {
+    ASSERT_OK_AND_ASSIGN(auto w, db_->Begin(TransactionMode::kReadWrite));
+    ASSERT_OK(w->CreateRelTable("E", "G", "G", {}).status());
+    for (int64_t i = 0; i < kNodes; i++) {
+      for (int64_t k = 1; k <= 10; k++) {
+        ASSERT_OK(w->InsertRel("E", Value::Int64(i), Value::Int64((i * 7 + k * 13) % kNodes), {}).status());
+      }
+    }
+    ASSERT_OK(w->Commit());
+  }
+  double latency_ms = 0;
+  // 3000 * (10 + ... + 10^5) walks.
+  Status s = RunInterrupted("MATCH (a:G)-[:E*1..5]->(b:G) RETURN count(*)", &latency_ms);
+  EXPECT_EQ(s.code(), StatusCode::kInterrupted) << s.ToString();
+  EXPECT_LT(latency_ms, 20000);
+  EXPECT_EQ(One("MATCH (a:G)-[:E]->(b:G) RETURN count(*)"), "30000");
+  // One start node's walks stream too (more than the 64 * 2048 rows the
+  // operator used to hold at once).
+  EXPECT_EQ(One("MATCH (a:G {id: 0})-[:E*1..6]->(b:G) RETURN count(*)"), "1111110");
+  EXPECT_EQ(Rows("MATCH (a:G {id: 0})-[:E*3..6]->(b:G) RETURN b.id LIMIT 2").size(), 2u);
+  ExpectHealthy();
+}
+
 TEST_F(ExecutorTest, InterruptedCreateWritesNothing) {
   MakeTable("T", 1500);
   Run("CREATE NODE TABLE U(id INT64, PRIMARY KEY(id))");
