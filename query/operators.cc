@@ -1224,21 +1224,39 @@ Result<bool> Distinct::DoNext(DataChunk* out, ExecContext* ctx) {
 
 namespace {
 
-// std::stable_sort in runs merged pairwise, checking for an interrupt
-// between them: sorting millions of rows takes seconds.
+// Merges the sorted rows [first, mid) and [mid, last) (stably) through
+// `buf`, checking for an interrupt as it goes (an interrupted merge leaves
+// moved-from rows behind).
+template <typename Less>
+Status MergeRuns(std::vector<Row>* rows, size_t first, size_t mid, size_t last, std::vector<Row>* buf,
+                 const Less& less, ExecContext* ctx) {
+  std::vector<Row>& r = *rows;
+  buf->clear();
+  size_t i = first, j = mid;
+  while (i < mid && j < last) {
+    if ((buf->size() & 4095) == 4095) RETURN_IF_ERROR(ctx->CheckInterrupted());
+    buf->push_back(std::move(less(r[j], r[i]) ? r[j++] : r[i++]));
+  }
+  // What is left of the right run is in place; the left run's rest goes last.
+  std::move_backward(r.begin() + i, r.begin() + mid, r.begin() + last);
+  std::move(buf->begin(), buf->end(), r.begin() + first);
+  return Status::OK();
+}
+
+// A stable sort that checks for an interrupt as it goes (sorting millions of
+// rows takes seconds): runs sorted by std::stable_sort, then merged pairwise.
 template <typename Less>
 Status StableSortRows(std::vector<Row>* rows, const Less& less, ExecContext* ctx) {
-  constexpr size_t kRun = size_t{1} << 14;
+  constexpr size_t kRun = size_t{1} << 12;
   const size_t n = rows->size();
-  const auto at = [&](size_t i) { return rows->begin() + static_cast<std::ptrdiff_t>(std::min(i, n)); };
   for (size_t b = 0; b < n; b += kRun) {
     RETURN_IF_ERROR(ctx->CheckInterrupted());
-    std::stable_sort(at(b), at(b + kRun), less);
+    std::stable_sort(rows->begin() + b, rows->begin() + std::min(n, b + kRun), less);
   }
+  std::vector<Row> buf;
   for (size_t width = kRun; width < n; width *= 2) {
     for (size_t b = 0; b + width < n; b += 2 * width) {
-      RETURN_IF_ERROR(ctx->CheckInterrupted());
-      std::inplace_merge(at(b), at(b + width), at(b + 2 * width), less);
+      RETURN_IF_ERROR(MergeRuns(rows, b, b + width, std::min(n, b + 2 * width), &buf, less, ctx));
     }
   }
   return Status::OK();

@@ -148,6 +148,23 @@ TEST_F(ExecutorTest, RepeatedScansReplaySmallTablesAndRereadBigOnes) {
             (std::vector<std::string>{"0|9998", "0|9999", "1|9998", "1|9999", "2|9998", "2|9999"}));
 }
 
+TEST_F(ExecutorTest, OrderByManyRowsIsAStableSort) {
+  MakeTable("T", kBigTable);
+  // Ties keep the input (offset) order: sorted in runs, merged pairwise.
+  std::vector<std::string> expected;
+  for (int64_t v = 9; v >= 0; v--) {
+    for (int64_t id = v; id < kBigTable; id += 10) expected.push_back(std::to_string(v) + "|" + std::to_string(id));
+  }
+  EXPECT_EQ(Rows("MATCH (n:T) RETURN n.v, n.id ORDER BY n.v DESC"), expected);
+  std::vector<std::string> bottom;
+  for (int64_t v = 0; v < 5; v++) {
+    for (int64_t id = v; id < kBigTable; id += 10) bottom.push_back(std::to_string(v) + "|" + std::to_string(id));
+  }
+  EXPECT_EQ(Rows("MATCH (n:T) RETURN n.v, n.id ORDER BY n.v LIMIT 5000"), bottom);
+  EXPECT_EQ(Rows("MATCH (n:T) RETURN n.v, n.id ORDER BY n.v, n.id DESC SKIP 9999"),
+            (std::vector<std::string>{"9|9"}));
+}
+
 // --- writes in the statement that scans ------------------------------------------
 
 TEST_F(ExecutorTest, CreateWhileScanningSeesEachNodeOnce) {
