@@ -66,9 +66,9 @@ class TransactionStore : public query::GraphStore {
   Result<Value> GetNodeProperty(const std::string& table, uint64_t offset, uint32_t property) override {
     return txn_->GetNodeProperty(table, offset, property);
   }
-  Status ScanNodes(const std::string& table,
-                   const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) override {
-    return txn_->ScanNodes(table, visit);
+  Status ScanNodeRange(const std::string& table, query::NodeRange* range, uint64_t max_rows,
+                       const query::NodeVisitor& visit) override {
+    return txn_->ScanNodeRange(table, &range->begin, &range->end, max_rows, visit);
   }
   Result<std::vector<query::GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
                                                    bool forward) override {

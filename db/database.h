@@ -216,6 +216,14 @@ class Transaction {
   // early when it returns false.
   Status ScanNodes(const std::string& table,
                    const std::function<bool(uint64_t, const std::vector<Value>&)>& visit);
+  // One batch of a scan: reads at most `max_rows` offsets from *begin on,
+  // calling `visit` like ScanNodes, and advances *begin past what it read
+  // (past the node for which `visit` returned false). *end is lowered to the
+  // table's size as this transaction sees it (start with UINT64_MAX), so a
+  // scan resumed after writes never reaches nodes created since. The scan is
+  // done when *begin >= *end.
+  Status ScanNodeRange(const std::string& table, uint64_t* begin, uint64_t* end, uint64_t max_rows,
+                       const std::function<bool(uint64_t, const std::vector<Value>&)>& visit);
   // Edges of node `offset`: forward = outgoing (node is the FROM end),
   // backward = incoming.
   Result<std::vector<Edge>> Neighbours(const std::string& rel_table, uint64_t offset, bool forward);

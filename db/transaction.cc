@@ -399,31 +399,60 @@ Result<Value> Transaction::GetNodeProperty(const std::string& table, uint64_t of
   return t->db->nodes_.at(schema->id)->columns().Get(t->db->pool_.get(), offset, property, t->visible);
 }
 
+namespace {
+
+// One batch of Transaction::ScanNodeRange. REQUIRES: mutex_ held (shared).
+Status ScanRangeLocked(const Transaction::Impl& t, const TableSchema& schema, uint64_t* begin, uint64_t* end,
+                       uint64_t max_rows, const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
+  const NodeTableData* data = t.db->nodes_.at(schema.id).get();
+  const ColumnStore& columns = data->columns();
+  *end = std::min(*end, t.Mark(schema));
+  if (*begin >= *end) return Status::OK();
+  const uint64_t count = std::min(*end - *begin, max_rows);
+  const size_t ncols = schema.properties.size();
+  std::vector<std::vector<Value>> batch(ncols);
+  for (uint32_t c = 0; c < ncols; c++) {
+    RETURN_IF_ERROR(columns.Scan(t.db->pool_.get(), c, *begin, count, &batch[c], t.visible));
+  }
+  std::vector<Value> row(ncols);
+  const uint64_t first = *begin;
+  for (uint64_t i = 0; i < count; i++) {
+    ASSIGN_OR_RETURN(bool deleted, data->IsDeleted(t.db->pool_.get(), first + i, t.visible));
+    *begin = first + i + 1;
+    if (deleted) continue;
+    for (size_t c = 0; c < ncols; c++) row[c] = std::move(batch[c][i]);
+    if (!visit(first + i, row)) return Status::OK();
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status Transaction::ScanNodes(const std::string& table,
                               const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
   Impl* t = impl_.get();
   RETURN_IF_ERROR(t->CheckActive());
   std::shared_lock lock(t->db->mutex_);
   ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
-  const NodeTableData* data = t->db->nodes_.at(schema->id).get();
-  const ColumnStore& columns = data->columns();
-  const uint64_t rows = t->Mark(*schema);
-  const size_t ncols = schema->properties.size();
-  for (uint64_t begin = 0; begin < rows; begin += kNodeGroupSize) {
-    uint64_t count = std::min<uint64_t>(kNodeGroupSize, rows - begin);
-    std::vector<std::vector<Value>> batch(ncols);
-    for (uint32_t c = 0; c < ncols; c++) {
-      RETURN_IF_ERROR(columns.Scan(t->db->pool_.get(), c, begin, count, &batch[c], t->visible));
-    }
-    std::vector<Value> row(ncols);
-    for (uint64_t i = 0; i < count; i++) {
-      ASSIGN_OR_RETURN(bool deleted, data->IsDeleted(t->db->pool_.get(), begin + i, t->visible));
-      if (deleted) continue;
-      for (size_t c = 0; c < ncols; c++) row[c] = batch[c][i];
-      if (!visit(begin + i, row)) return Status::OK();
-    }
+  uint64_t begin = 0, end = UINT64_MAX;
+  bool stopped = false;
+  auto wrapped = [&](uint64_t offset, const std::vector<Value>& values) {
+    stopped = !visit(offset, values);
+    return !stopped;
+  };
+  while (!stopped && begin < end) {
+    RETURN_IF_ERROR(ScanRangeLocked(*t, *schema, &begin, &end, kNodeGroupSize, wrapped));
   }
   return Status::OK();
+}
+
+Status Transaction::ScanNodeRange(const std::string& table, uint64_t* begin, uint64_t* end, uint64_t max_rows,
+                                  const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) {
+  Impl* t = impl_.get();
+  RETURN_IF_ERROR(t->CheckActive());
+  std::shared_lock lock(t->db->mutex_);
+  ASSIGN_OR_RETURN(const TableSchema* schema, t->FindTable(table, TableKind::kNode));
+  return ScanRangeLocked(*t, *schema, begin, end, max_rows, visit);
 }
 
 Result<std::vector<Edge>> Transaction::Neighbours(const std::string& rel_table, uint64_t offset, bool forward) {

@@ -88,10 +88,13 @@ class MemoryGraph : public GraphStore {
     if (offset >= rows.size() || rows[offset].deleted) return NotFound("no node at " + std::to_string(offset));
     return rows[offset].values;
   }
-  Status ScanNodes(const std::string& table,
-                   const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) override {
+  Status ScanNodeRange(const std::string& table, NodeRange* range, uint64_t max_rows,
+                       const NodeVisitor& visit) override {
     const std::vector<NodeRow>& rows = nodes_[catalog_->FindTable(table)->id];
-    for (uint64_t i = 0; i < rows.size(); i++) {
+    range->end = std::min<uint64_t>(range->end, rows.size());
+    const uint64_t stop = std::min(range->end, range->begin + max_rows);
+    while (range->begin < stop) {
+      const uint64_t i = range->begin++;
       if (!rows[i].deleted && !visit(i, rows[i].values)) break;
     }
     return Status::OK();

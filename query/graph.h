@@ -25,6 +25,14 @@ struct GraphEdge {
   uint64_t rel_id = 0;
 };
 
+// Offsets [begin, end) of a node table, for reading it a batch at a time.
+struct NodeRange {
+  uint64_t begin = 0;
+  uint64_t end = UINT64_MAX;  // UINT64_MAX: not pinned yet (see ScanNodeRange)
+};
+
+using NodeVisitor = std::function<bool(uint64_t offset, const std::vector<Value>& values)>;
+
 // A row the last COPY FROM on the connection skipped (IGNORE_ERRORS).
 struct CopyWarning {
   std::string message;  // "file:line:column: reason"
@@ -70,8 +78,17 @@ class GraphStore {
     if (property >= values.size()) return InternalError("property index out of range");
     return values[property];
   }
-  virtual Status ScanNodes(const std::string& table,
-                           const std::function<bool(uint64_t, const std::vector<Value>&)>& visit) = 0;
+  // Reads at most `max_rows` offsets from range->begin on, calling `visit`
+  // for each node that exists for this transaction, in offset order, and
+  // advances range->begin past what it read (past the node for which
+  // `visit` returned false, which stops it early). The first call pins
+  // range->end to the table's size as seen then, so a scan resumed after
+  // writes never reaches nodes created since. Done when begin >= end.
+  virtual Status ScanNodeRange(const std::string& table, NodeRange* range, uint64_t max_rows,
+                               const NodeVisitor& visit) = 0;
+  // Every node in offset order until `visit` returns false (ScanNodeRange
+  // repeated).
+  Status ScanNodes(const std::string& table, const NodeVisitor& visit);
   virtual Result<std::vector<GraphEdge>> Neighbours(const std::string& rel_table, uint64_t offset,
                                                     bool forward) = 0;
   // Neighbours into *edges (replacing its contents), so that a caller

@@ -70,9 +70,10 @@ void PlanLines(const Operator& op, bool profile, int depth, std::string* out) {
   out->append(op.Describe());
   if (profile) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, " [rows=%llu, time=%.3fms]", static_cast<unsigned long long>(op.rows_out()),
+    std::snprintf(buf, sizeof buf, " [rows=%llu, time=%.3fms", static_cast<unsigned long long>(op.rows_out()),
                   op.elapsed_ms());
     out->append(buf);
+    out->append(op.ProfileDetails() + "]");
   }
   out->append("\n");
   for (const auto& c : op.children()) PlanLines(*c, profile, depth + 1, out);
@@ -165,8 +166,8 @@ void NodeScan::Reset() {
   Operator::Reset();
   input_.Clear();
   input_row_ = 0;
-  node_pos_ = 0;
   input_done_ = false;
+  in_pass_ = false;
 }
 
 std::optional<std::set<int>> NodeScan::NeedFromInput(const std::optional<std::set<int>>& needed_above) {
@@ -177,60 +178,90 @@ std::optional<std::set<int>> NodeScan::NeedFromInput(const std::optional<std::se
   return needed;
 }
 
-Status NodeScan::Materialize(ExecContext* ctx) {
-  materialized_ = true;
-  for (TableId table : tables_) {
-    const TableSchema* schema = ctx->catalog().GetTable(table);
-    if (schema == nullptr) return InternalError("unknown table id");
-    DataChunk probe;
-    probe.num_rows = 1;
-    probe.EnsureWidth(slot_ + 1);
-    Status error;
-    RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
-      Value id = Value::InternalId(table, offset);
-      if (filter_) {
-        // The filter reads `values` in place; only nodes that pass are kept.
-        ctx->SetScanNode(table, offset, &values);
-        probe.columns[slot_][0] = id;
-        Result<bool> keep = EvaluatePredicate(*filter_, probe, 0, ctx);
-        ctx->ClearScanNode();
-        if (!keep.ok()) {
-          error = keep.status();
-          return false;
-        }
-        if (!*keep) return true;
-      }
-      nodes_.emplace_back(std::move(id), std::make_shared<const std::vector<Value>>(values));
-      return true;
-    }));
-    RETURN_IF_ERROR(error);
+void NodeScan::StartPass() {
+  in_pass_ = true;
+  node_pos_ = 0;
+  if (complete_) return;
+  nodes_.clear();
+  table_index_ = 0;
+  range_ = NodeRange();
+}
+
+Status NodeScan::ReadBatch(ExecContext* ctx) {
+  RETURN_IF_ERROR(ctx->CheckInterrupted());
+  if (!caching_) {
+    nodes_.clear();
+    node_pos_ = 0;
   }
+  const TableId table = tables_[table_index_];
+  const TableSchema* schema = ctx->catalog().GetTable(table);
+  if (schema == nullptr) return InternalError("unknown table id " + std::to_string(table));
+  DataChunk probe;
+  probe.num_rows = 1;
+  probe.EnsureWidth(slot_ + 1);
+  Status error;
+  const uint64_t begin = range_.begin;
+  RETURN_IF_ERROR(ctx->txn()->ScanNodeRange(
+      schema->name, &range_, kChunkCapacity, [&](uint64_t offset, const std::vector<Value>& values) {
+        if (filter_) {
+          // The filter reads `values` in place; only nodes that pass are kept.
+          ctx->SetScanNode(table, offset, &values);
+          probe.columns[slot_][0] = Value::InternalId(table, offset);
+          Result<bool> keep = EvaluatePredicate(*filter_, probe, 0, ctx);
+          ctx->ClearScanNode();
+          if (!keep.ok()) {
+            error = keep.status();
+            return false;
+          }
+          if (!*keep) return true;
+        }
+        nodes_.push_back(ScannedNode{table, offset, std::make_shared<const std::vector<Value>>(values)});
+        return true;
+      }));
+  RETURN_IF_ERROR(error);
+  scanned_ += range_.begin - begin;
+  if (range_.begin >= range_.end) {
+    table_index_++;
+    range_ = NodeRange();
+  }
+  if (nodes_.size() > kMaxCachedNodes) caching_ = false;
   return Status::OK();
 }
 
 Result<bool> NodeScan::DoNext(DataChunk* out, ExecContext* ctx) {
-  if (!materialized_) RETURN_IF_ERROR(Materialize(ctx));
   while (out->num_rows < kChunkCapacity) {
-    if (input_row_ >= input_.num_rows) {
-      if (input_done_) break;
-      ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
-      input_row_ = 0;
-      node_pos_ = 0;
-      if (!more) {
-        input_done_ = true;
-        break;
+    if (!in_pass_) {
+      if (input_row_ >= input_.num_rows) {
+        if (input_done_) break;
+        ASSIGN_OR_RETURN(bool more, Pull(child(), &input_, ctx));
+        input_row_ = 0;
+        if (!more) {
+          input_done_ = true;
+          break;
+        }
       }
+      StartPass();
     }
-    while (node_pos_ < nodes_.size() && out->num_rows < kChunkCapacity) {
-      const auto& [id, values] = nodes_[node_pos_++];
-      ctx->CacheNode(id.id_table(), id.id_offset(), values);
-      out->AppendRowFrom(input_, input_row_);
-      out->SetLast(slot_, id);
+    if (node_pos_ < nodes_.size()) {
+      while (node_pos_ < nodes_.size() && out->num_rows < kChunkCapacity) {
+        const ScannedNode& n = nodes_[node_pos_++];
+        ctx->CacheNode(n.table, n.offset, n.values);
+        out->AppendRowFrom(input_, input_row_);
+        out->SetLast(slot_, Value::InternalId(n.table, n.offset));
+      }
+      continue;
     }
-    if (node_pos_ >= nodes_.size()) {
+    if (complete_ || table_index_ >= tables_.size()) {
+      // The pass is over; a cached one serves the next input rows.
+      complete_ = caching_;
+      in_pass_ = false;
       input_row_++;
-      node_pos_ = 0;
+      continue;
     }
+    // One batch read per call once there is output: with a selective
+    // filter, filling the chunk could mean reading the whole table.
+    if (out->num_rows > 0) break;
+    RETURN_IF_ERROR(ReadBatch(ctx));
   }
   return out->num_rows > 0 || !input_done_;
 }
@@ -351,6 +382,9 @@ Status Extend::FilterFrom(size_t first, DataChunk* out, ExecContext* ctx) {
 Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
   while (out->num_rows < kChunkCapacity) {
     if (pending_pos_ < pending_.size()) {
+      // A node of huge degree whose edges the filters drop keeps this loop
+      // going without returning.
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
       // The input row once per edge, then each edge's bindings.
       const size_t first = out->num_rows;
       const size_t count = std::min(pending_.size() - pending_pos_, kChunkCapacity - first);
@@ -619,8 +653,13 @@ Status CountPaths::Propagate(const Chain& chain, ExecContext* ctx, PathWeights* 
     for (TableId table : first.tables) {
       PathWeights::Table* t = layer->ForTable(table);
       Status error;
+      uint64_t visited = 0;
       RETURN_IF_ERROR(
           ctx->txn()->ScanNodes(TableName(ctx, table), [&](uint64_t offset, const std::vector<Value>& values) {
+            if ((++visited & 1023) == 0) {
+              error = ctx->CheckInterrupted();
+              if (!error.ok()) return false;
+            }
             if (first.filter) {
               ctx->SetScanNode(table, offset, &values);
               Result<bool> keep = passes(*first.filter, first.slot, Value::InternalId(table, offset));
@@ -670,6 +709,8 @@ Status CountPaths::Propagate(const Chain& chain, ExecContext* ctx, PathWeights* 
             continue;
           }
           for (const GraphEdge& e : edges) {
+            // A node may have millions of edges.
+            if ((++expanded & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
             if (hop.rel_filter) {
               RelValue rel;
               rel.table = step.rel_table;
@@ -750,6 +791,7 @@ Result<std::vector<Value>> CountPaths::AggregateFocus(uint64_t multiplier, ExecC
     probe.EnsureWidth(focus_slot_ + 1);
     for (const auto& t : arms[0].tables()) {
       for (size_t i = 0; i < t->offsets.size(); i++) {
+        if ((i & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
         if (t->weights[i] == PathWeights::kRejected) continue;
         ASSIGN_OR_RETURN(uint64_t rows, MultiplyCounts(t->weights[i], multiplier));
         for (size_t a = 1; a < arms.size() && rows > 0; a++) {
@@ -1417,6 +1459,8 @@ Status HashAggregate::Consume(ExecContext* ctx) {
           continue;
         }
         for (size_t r = 0; r < input.num_rows; r++) {
+          // Chunks can be big (a variable-length pattern's).
+          if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
           Value v;
           if (spec.argument) {
             ASSIGN_OR_RETURN(v, Evaluate(*spec.argument, input, r, ctx));
@@ -1427,6 +1471,7 @@ Status HashAggregate::Consume(ExecContext* ctx) {
       continue;
     }
     for (size_t r = 0; r < input.num_rows; r++) {
+      if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
       key.clear();
       for (const auto& k : keys_) {
         ASSIGN_OR_RETURN(Value v, Evaluate(*k, input, r, ctx));
@@ -1479,12 +1524,55 @@ Result<bool> Distinct::DoNext(DataChunk* out, ExecContext* ctx) {
   if (!more) return false;
   out->EnsureWidth(input.columns.size());
   for (size_t r = 0; r < input.num_rows; r++) {
+    if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
     if (seen_.insert(input.GetRow(r)).second) out->AppendRowFrom(input, r);
   }
   return true;
 }
 
 // ----------------------------------------------------------------- OrderBy
+
+namespace {
+
+// Merges the sorted rows [first, mid) and [mid, last) (stably) through
+// `buf`, checking for an interrupt as it goes (an interrupted merge leaves
+// moved-from rows behind).
+template <typename Less>
+Status MergeRuns(std::vector<Row>* rows, size_t first, size_t mid, size_t last, std::vector<Row>* buf,
+                 const Less& less, ExecContext* ctx) {
+  std::vector<Row>& r = *rows;
+  buf->clear();
+  size_t i = first, j = mid;
+  while (i < mid && j < last) {
+    if ((buf->size() & 4095) == 4095) RETURN_IF_ERROR(ctx->CheckInterrupted());
+    buf->push_back(std::move(less(r[j], r[i]) ? r[j++] : r[i++]));
+  }
+  // What is left of the right run is in place; the left run's rest goes last.
+  std::move_backward(r.begin() + i, r.begin() + mid, r.begin() + last);
+  std::move(buf->begin(), buf->end(), r.begin() + first);
+  return Status::OK();
+}
+
+// A stable sort that checks for an interrupt as it goes (sorting millions of
+// rows takes seconds): runs sorted by std::stable_sort, then merged pairwise.
+template <typename Less>
+Status StableSortRows(std::vector<Row>* rows, const Less& less, ExecContext* ctx) {
+  constexpr size_t kRun = size_t{1} << 12;
+  const size_t n = rows->size();
+  for (size_t b = 0; b < n; b += kRun) {
+    RETURN_IF_ERROR(ctx->CheckInterrupted());
+    std::stable_sort(rows->begin() + b, rows->begin() + std::min(n, b + kRun), less);
+  }
+  std::vector<Row> buf;
+  for (size_t width = kRun; width < n; width *= 2) {
+    for (size_t b = 0; b + width < n; b += 2 * width) {
+      RETURN_IF_ERROR(MergeRuns(rows, b, b + width, std::min(n, b + 2 * width), &buf, less, ctx));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 OrderBy::OrderBy(OperatorPtr input, std::vector<SortKey> keys, std::string description, int64_t limit)
     : keys_(std::move(keys)), description_(std::move(description)), limit_(limit) {
@@ -1526,12 +1614,12 @@ Result<bool> OrderBy::DoNext(DataChunk* out, ExecContext* ctx) {
         rows_.push_back(input.GetRow(r));
         // Top-k: keep at most 2*limit rows between compactions.
         if (limit_ >= 0 && rows_.size() >= static_cast<size_t>(2 * limit_ + kChunkCapacity)) {
-          std::stable_sort(rows_.begin(), rows_.end(), less);
+          RETURN_IF_ERROR(StableSortRows(&rows_, less, ctx));
           rows_.resize(limit_);
         }
       }
     }
-    std::stable_sort(rows_.begin(), rows_.end(), less);
+    RETURN_IF_ERROR(StableSortRows(&rows_, less, ctx));
     if (limit_ >= 0 && rows_.size() > static_cast<size_t>(limit_)) rows_.resize(limit_);
   }
   if (next_ >= rows_.size()) return false;
@@ -1586,9 +1674,11 @@ Result<bool> Unwind::DoNext(DataChunk* out, ExecContext* ctx) {
       out->SetLast(slot_, list);
       continue;
     }
-    for (const Value& item : list.list_items()) {
+    const std::vector<Value>& items = list.list_items();
+    for (size_t i = 0; i < items.size(); i++) {
+      if ((i & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
       out->AppendRowFrom(input, r);
-      out->SetLast(slot_, item);
+      out->SetLast(slot_, items[i]);
     }
   }
   return true;
@@ -1848,7 +1938,9 @@ Status Create::Run(ExecContext* ctx) {
 
   // Phase 2: write.
   if (!nodes.empty() || !rels.empty()) *wrote_ = true;
+  size_t written = 0;
   for (PendingNode& pn : nodes) {
+    if ((++written & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
     const NodeCreateSpec& spec = nodes_[pn.spec];
     const TableSchema* schema = catalog.GetTable(spec.table);
     ASSIGN_OR_RETURN(uint64_t offset, ctx->txn()->InsertNode(schema->name, pn.values));
@@ -1861,6 +1953,7 @@ Status Create::Run(ExecContext* ctx) {
     ctx->CacheNode(spec.table, offset, std::make_shared<const std::vector<Value>>(std::move(pn.values)));
   }
   for (PendingRel& pr : rels) {
+    if ((++written & 1023) == 0) RETURN_IF_ERROR(ctx->CheckInterrupted());
     const RelCreateSpec& spec = rels_[pr.spec];
     const TableSchema* schema = catalog.GetTable(spec.table);
     Row& row = output_[pr.row];
@@ -2033,6 +2126,7 @@ Status Delete::Run(ExecContext* ctx) {
   std::vector<Value> nodes, rels;
   std::set<std::pair<TableId, uint64_t>> seen_nodes, seen_rels;
   for (size_t r = 0; r < rows_.num_rows; r++) {
+    if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
     for (const auto& e : expressions_) {
       ASSIGN_OR_RETURN(Value v, Evaluate(*e, rows_, r, ctx));
       if (v.is_null()) continue;
@@ -2054,6 +2148,7 @@ Status Delete::Run(ExecContext* ctx) {
     // Fail before writing anything when a node still has relationships (the
     // storage layer's error names the node and the count).
     for (const Value& n : nodes) {
+      RETURN_IF_ERROR(ctx->CheckInterrupted());
       for (const TableSchema* t : catalog.Tables()) {
         if (!t->is_rel()) continue;
         for (bool forward : {true, false}) {
@@ -2191,10 +2286,17 @@ Status Merge::Run(ExecContext* ctx) {
         found.push_back(*offset);
       }
     } else {
+      Status interrupted;
+      uint64_t visited = 0;
       RETURN_IF_ERROR(ctx->txn()->ScanNodes(schema->name, [&](uint64_t offset, const std::vector<Value>& values) {
+        if ((++visited & 1023) == 0) {
+          interrupted = ctx->CheckInterrupted();
+          if (!interrupted.ok()) return false;
+        }
         if (HasWanted(values, want)) found.push_back(offset);
         return true;
       }));
+      RETURN_IF_ERROR(interrupted);
     }
     const std::vector<SetItemSpec>* items = &on_match_;
     if (found.empty()) {

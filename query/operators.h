@@ -41,6 +41,8 @@ class Operator {
 
   // One line for EXPLAIN ("Filter (p.age > 30)").
   virtual std::string Describe() const = 0;
+  // What PROFILE adds after rows and time (", scanned=N"), if anything.
+  virtual std::string ProfileDetails() const { return ""; }
   const std::vector<std::unique_ptr<Operator>>& children() const { return children_; }
 
   uint64_t rows_out() const { return rows_out_; }
@@ -125,12 +127,21 @@ class ValuesScan : public Operator {
 };
 
 // For each input row, every node of `tables` passing `filter` (which reads
-// only this node) bound to `slot`.
+// only this node) bound to `slot`. Nodes are read kChunkCapacity offsets at a
+// time and emitted before the next read, so a LIMIT above stops the scan
+// early and memory does not grow with the table. When a whole pass finds at
+// most kMaxCachedNodes nodes they are kept and replayed for later input rows
+// (and after Reset: nothing writes while a statement's scans run, as every
+// write operator consumes all its input before writing).
 class NodeScan : public Operator {
  public:
+  static constexpr size_t kMaxCachedNodes = 4 * kChunkCapacity;
+
   NodeScan(OperatorPtr input, int slot, std::string variable, std::vector<TableId> tables,
            BoundExpressionPtr filter);
   std::string Describe() const override;
+  // The node offsets read, over all passes.
+  std::string ProfileDetails() const override { return ", scanned=" + std::to_string(scanned_); }
   void Reset() override;
 
   std::optional<std::set<int>> NeedFromInput(const std::optional<std::set<int>>& needed_above) override;
@@ -139,18 +150,35 @@ class NodeScan : public Operator {
   Result<bool> DoNext(DataChunk* out, ExecContext* ctx) override;
 
  private:
-  Status Materialize(ExecContext* ctx);
+  struct ScannedNode {
+    TableId table = 0;
+    uint64_t offset = 0;
+    std::shared_ptr<const std::vector<Value>> values;
+  };
+  // Starts the scan for the current input row.
+  void StartPass();
+  // Reads the next batch of the pass into nodes_. REQUIRES: all of nodes_
+  // emitted.
+  Status ReadBatch(ExecContext* ctx);
 
   int slot_;
   std::string variable_;
   std::vector<TableId> tables_;
   BoundExpressionPtr filter_;
-  bool materialized_ = false;
-  std::vector<std::pair<Value, std::shared_ptr<const std::vector<Value>>>> nodes_;
   DataChunk input_;
   size_t input_row_ = 0;
-  size_t node_pos_ = 0;
   bool input_done_ = false;
+  bool in_pass_ = false;  // scanning for input row input_row_
+  // Where the pass reads next: tables_[table_index_] at range_.
+  size_t table_index_ = 0;
+  NodeRange range_;
+  // Nodes read, emitted up to node_pos_. While caching_, every node of the
+  // pass so far; complete_: all of them, replayed by later passes.
+  std::vector<ScannedNode> nodes_;
+  size_t node_pos_ = 0;
+  bool caching_ = true;
+  bool complete_ = false;
+  uint64_t scanned_ = 0;
 };
 
 // For each input row, the node of `table` whose primary key equals `key`.

@@ -65,8 +65,7 @@ class CountOnlyGraph : public GraphStore {
   Result<std::vector<Value>> GetNode(const std::string&, uint64_t) override {
     return Unsupported("not used");
   }
-  Status ScanNodes(const std::string&,
-                   const std::function<bool(uint64_t, const std::vector<Value>&)>&) override {
+  Status ScanNodeRange(const std::string&, NodeRange*, uint64_t, const NodeVisitor&) override {
     return Unsupported("not used");
   }
   Result<std::vector<GraphEdge>> Neighbours(const std::string&, uint64_t, bool) override {
