@@ -122,7 +122,12 @@ void Shell::RunStatement(const Statement& statement) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!result.ok()) {
     out_->flush();
-    Fail(result.status().ToString(), statement.first_line);
+    // "Parser error at line 1, column 8: ..." says what it is; the status
+    // code in front of it would only repeat that.
+    const std::string& message = result.status().message();
+    const bool self_describing = message.rfind("Parser error", 0) == 0 || message.rfind("Binder error", 0) == 0 ||
+                                 message.rfind("Runtime error", 0) == 0;
+    Fail(self_describing ? message : result.status().ToString(), statement.first_line);
     return;
   }
   const std::string elapsed = FormatElapsed(ms);
