@@ -1419,10 +1419,11 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     }
     if (start < 0) break;
     // A scan below rows already bound would run once per row: when an
-    // equality links the node to them, join by hash instead.
+    // equality links the node to them, join by hash instead. (Not after a
+    // write: the hash table is built once, before the rows' writes.)
     const std::string& start_name = nodes[start].name;
-    bool rows_bound = !outer_names.empty();
-    for (const PNode& n : nodes) rows_bound |= n.bound;
+    bool rows_bound = !outer_names.empty() && !writes_;
+    for (const PNode& n : nodes) rows_bound |= n.bound && !writes_;
     BoundExpressionPtr build_key, probe_key;
     if (rows_bound) {
       for (Conjunct& c : conjuncts) {

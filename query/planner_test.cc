@@ -243,6 +243,22 @@ TEST_F(PlannerTest, ValueEqualityJoinsByHash) {
             "      SingleRow\n"
             "    NodeScan p tables=[0]\n"
             "      SingleRow\n");
+  // After a write the scan stays per row, so it sees what earlier rows wrote.
+  EXPECT_EQ(Plan("UNWIND [1] AS x CREATE (:City {id: 9}) WITH x MATCH (c:City) WHERE c.id = x + 1 RETURN c.id"),
+            "Projection c.id\n"
+            "  IndexLookup c table=1 key=(x + 1)\n"
+            "    Projection x\n"
+            "      Create nodes=1 rels=0\n"
+            "        Unwind [1]\n"
+            "          SingleRow\n");
+  EXPECT_EQ(Plan("UNWIND [1] AS x CREATE (:City {id: 9}) WITH x MATCH (c:City) WHERE c.name = to_string(x) RETURN c.id"),
+            "Projection c.id\n"
+            "  Filter (c.name = to_string(x))\n"
+            "    NodeScan c tables=[1]\n"
+            "      Projection x\n"
+            "        Create nodes=1 rels=0\n"
+            "          Unwind [1]\n"
+            "            SingleRow\n");
   // Without rows bound before, the first scan is a plain scan.
   EXPECT_EQ(Plan("MATCH (p:Person) WHERE p.name = 'x' RETURN p.id"),
             "Projection p.id\n"
