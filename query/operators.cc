@@ -44,6 +44,20 @@ const std::string& TableName(ExecContext* ctx, TableId id) {
   return s == nullptr ? kUnknown : s->name;
 }
 
+// The relationship `edge` found by following `step` from the node at
+// `from_offset`, with its ends in storage (FROM -> TO) order.
+Value StepRel(const ExtendStep& step, const GraphEdge& edge, uint64_t from_offset, ExecContext* ctx) {
+  RelValue rel;
+  rel.table = step.rel_table;
+  rel.id = edge.rel_id;
+  rel.label = TableName(ctx, step.rel_table);
+  rel.src_table = step.forward ? step.from_table : step.to_table;
+  rel.src_offset = step.forward ? from_offset : edge.neighbour;
+  rel.dst_table = step.forward ? step.to_table : step.from_table;
+  rel.dst_offset = step.forward ? edge.neighbour : from_offset;
+  return Value::Rel(std::move(rel));
+}
+
 // The node of `table` whose primary key equals `key`. A NULL key, or one of
 // another type that does not convert exactly, matches nothing.
 Result<std::optional<uint64_t>> LookupByKey(ExecContext* ctx, TableId table, Value key) {
@@ -393,17 +407,7 @@ Result<bool> Extend::DoNext(DataChunk* out, ExecContext* ctx) {
       for (size_t k = 0; k < count; k++) {
         const PendingEdge& p = pending_[pending_pos_ + k];
         const ExtendStep& step = *p.step;
-        if (rel_slot_ >= 0) {
-          RelValue rel;
-          rel.table = step.rel_table;
-          rel.id = p.edge.rel_id;
-          rel.label = TableName(ctx, step.rel_table);
-          rel.src_table = step.forward ? step.from_table : step.to_table;
-          rel.src_offset = step.forward ? from_offset_ : p.edge.neighbour;
-          rel.dst_table = step.forward ? step.to_table : step.from_table;
-          rel.dst_offset = step.forward ? p.edge.neighbour : from_offset_;
-          out->columns[rel_slot_][first + k] = Value::Rel(std::move(rel));
-        }
+        if (rel_slot_ >= 0) out->columns[rel_slot_][first + k] = StepRel(step, p.edge, from_offset_, ctx);
         if (!to_bound_) out->columns[to_slot_][first + k] = Value::InternalId(step.to_table, p.edge.neighbour);
       }
       pending_pos_ += count;
@@ -922,16 +926,7 @@ bool VarLengthExtend::IsEnd(const Value& node) const {
 }
 
 Value VarLengthExtend::HopRel(const Hop& hop, uint64_t from_offset, ExecContext* ctx) const {
-  const ExtendStep& step = *hop.step;
-  RelValue rel;
-  rel.table = step.rel_table;
-  rel.id = hop.edge.rel_id;
-  rel.label = TableName(ctx, step.rel_table);
-  rel.src_table = step.forward ? step.from_table : step.to_table;
-  rel.src_offset = step.forward ? from_offset : hop.edge.neighbour;
-  rel.dst_table = step.forward ? step.to_table : step.from_table;
-  rel.dst_offset = step.forward ? hop.edge.neighbour : from_offset;
-  return Value::Rel(std::move(rel));
+  return StepRel(*hop.step, hop.edge, from_offset, ctx);
 }
 
 Value VarLengthExtend::MakePath(std::vector<Value> nodes, std::vector<Value> rels) const {

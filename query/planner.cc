@@ -157,6 +157,22 @@ BoundExpressionPtr MakeAnd(BoundExpressionPtr a, BoundExpressionPtr b) {
 }
 
 // Strips the whole-node / whole-relationship wrapper (id or rel slot).
+// The operands of a chain of ANDs, left to right.
+std::vector<const Expression*> AndParts(const Expression* e) {
+  std::vector<const Expression*> stack{e}, parts;
+  while (!stack.empty()) {
+    const Expression* x = stack.back();
+    stack.pop_back();
+    if (x->kind == ExpressionKind::kBinary && x->binary_op == BinaryOperator::kAnd) {
+      stack.push_back(x->children[1].get());
+      stack.push_back(x->children[0].get());
+    } else {
+      parts.push_back(x);
+    }
+  }
+  return parts;
+}
+
 bool IsWholeValue(BoundKind kind) {
   return kind == BoundKind::kNodeValue || kind == BoundKind::kRelValue || kind == BoundKind::kPathValue;
 }
@@ -1154,15 +1170,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     filter_scope.vars[rp.filter_rel_variable].anonymous = false;
     filter_scope.vars[rp.filter_node_variable] = *scope->Find(node_var);
     filter_scope.vars[rp.filter_node_variable].anonymous = false;
-    std::vector<const Expression*> stack{rp.filter_where.get()};
-    while (!stack.empty()) {
-      const Expression* e = stack.back();
-      stack.pop_back();
-      if (e->kind == ExpressionKind::kBinary && e->binary_op == BinaryOperator::kAnd) {
-        stack.push_back(e->children[1].get());
-        stack.push_back(e->children[0].get());
-        continue;
-      }
+    for (const Expression* e : AndParts(rp.filter_where.get())) {
       if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
       const std::set<std::string> vars = ReferencedVariables(*e);
       const bool reads_rel = vars.count(rp.filter_rel_variable) > 0;
@@ -1190,18 +1198,7 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     }
   }
   if (where != nullptr) {
-    std::vector<const Expression*> stack{where}, parts;
-    while (!stack.empty()) {
-      const Expression* e = stack.back();
-      stack.pop_back();
-      if (e->kind == ExpressionKind::kBinary && e->binary_op == BinaryOperator::kAnd) {
-        stack.push_back(e->children[1].get());
-        stack.push_back(e->children[0].get());
-      } else {
-        parts.push_back(e);
-      }
-    }
-    for (const Expression* e : parts) {
+    for (const Expression* e : AndParts(where)) {
       if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
       ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, *scope, nullptr));
       if (!IsOrAny(b->type, LogicalType::kBool)) {
