@@ -1,0 +1,1 @@
+MATCH p = (a:Person)-[e:Knows* SHORTEST 1..4]->(b:Person) RETURN length(p), properties(nodes(p), 'name'), rels(e) LIMIT 20

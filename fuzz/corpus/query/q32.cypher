@@ -1,0 +1,1 @@
+MATCH (a:Person)-[e:Knows* ALL SHORTEST 1..3]-(b) WHERE a.name < b.name RETURN a.name, b.name, count(*)

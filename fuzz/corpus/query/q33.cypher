@@ -1,0 +1,1 @@
+MATCH (a:Person)-[e:Knows*1..3 (r, n | WHERE r.since > 2000 AND n.age > 20)]->(b) RETURN is_trail(e), is_acyclic(e), nodes(e)

@@ -1,0 +1,1 @@
+MATCH p = (a:Person)-[:LivesIn]->(c:City)<-[:LivesIn]-(b:Person) RETURN p ORDER BY a.name LIMIT 5

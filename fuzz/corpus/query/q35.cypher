@@ -1,0 +1,1 @@
+MATCH (a:Person), (b:Person) WHERE a.age = b.age AND a.name <> b.name RETURN a.name, b.name LIMIT 10

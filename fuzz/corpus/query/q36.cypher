@@ -1,0 +1,1 @@
+MATCH (p:Person) SET p += {age: 3, score: 1.5} REMOVE p.small RETURN p

@@ -1,0 +1,1 @@
+MERGE (a:Person {name: 'zz'})-[:Knows {since: 1}]->(b:Person {name: 'yy'}) ON CREATE SET a.age = 1 RETURN a, b

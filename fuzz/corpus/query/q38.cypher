@@ -1,0 +1,1 @@
+UNWIND ['a', 'b', NULL] AS k MATCH (p:Person {name: k}) SET p = {age: 5} RETURN p
