@@ -2,8 +2,11 @@
 // and runs statements through the query engine (query/engine.h).
 #include "db/connection.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "db/copy.h"
 #include "db/database_impl.h"
@@ -16,6 +19,15 @@
 namespace ruzu {
 
 namespace {
+
+// DatabaseOptions::query_memory_bytes as the engine takes it (0: no limit).
+uint64_t QueryMemoryLimit(const DatabaseOptions& options) {
+  if (options.query_memory_bytes == UINT64_MAX) return 0;
+  if (options.query_memory_bytes != 0) return options.query_memory_bytes;
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 2;
+}
 
 // Adapts a Transaction to the query layer's storage interface.
 class TransactionStore : public query::GraphStore {
@@ -322,6 +334,7 @@ Result<std::unique_ptr<QueryResult>> Connection::Impl::Run(const query::Statemen
   ctx.catalog = catalog;
   ctx.parameters = &parameters;
   ctx.interrupted = interrupted;
+  ctx.memory_limit = QueryMemoryLimit(db_->options());
   Result<query::ResultTable> table = query::ExecuteStatement(statement, &ctx);
   if (!table.ok()) {
     if (auto_txn) {

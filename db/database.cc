@@ -123,6 +123,7 @@ DatabaseStats Database::Stats() const { return impl_->Stats(); }
 Result<std::vector<std::string>> Database::Verify() { return impl_->Verify(); }
 Result<std::string> Database::Dump() { return impl_->Dump(); }
 const std::string& Database::path() const { return impl_->path_; }
+const DatabaseOptions& Database::options() const { return impl_->options_; }
 
 // ------------------------------------------------------------ Database::Impl
 

@@ -43,6 +43,11 @@ struct DatabaseOptions {
   uint64_t checkpoint_wal_bytes = uint64_t{64} << 20;
   // Checkpoint in Close() (and the destructor).
   bool checkpoint_on_close = true;
+  // Memory one statement may hold in rows it keeps (sorting, grouping,
+  // DISTINCT, hash joins, shortest-path searches, write buffers and its
+  // result); beyond it the statement fails with kOutOfMemory and is rolled
+  // back. 0: half the machine's physical memory; UINT64_MAX: no limit.
+  uint64_t query_memory_bytes = 0;
   // File system to use; nullptr means the POSIX one. Tests pass a
   // fault-injecting one.
   FileSystem* file_system = nullptr;
@@ -119,6 +124,7 @@ class Database {
   Result<std::string> Dump();
 
   const std::string& path() const;
+  const DatabaseOptions& options() const;
 
   class Impl;
 

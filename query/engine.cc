@@ -60,6 +60,7 @@ Status Positioned(std::string_view text, const SourcePosition& pos, const Status
 
 Result<ResultTable> RunPlan(PlannedQuery* plan, StatementContext* ctx) {
   ExecContext exec(ctx->store, ctx->catalog, ctx->parameters, ctx->interrupted);
+  exec.set_memory_limit(ctx->memory_limit);
   ResultTable out;
   out.column_names = plan->column_names;
   out.column_types = plan->column_types;
@@ -71,6 +72,7 @@ Result<ResultTable> RunPlan(PlannedQuery* plan, StatementContext* ctx) {
     for (size_t r = 0; r < chunk.num_rows; r++) {
       std::vector<Value> row(width);
       for (size_t c = 0; c < width && c < chunk.columns.size(); c++) row[c] = chunk.columns[c][r];
+      RETURN_IF_ERROR(exec.ChargeMemory(ApproximateBytes(row)));
       out.rows.push_back(std::move(row));
     }
   }

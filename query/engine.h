@@ -33,6 +33,8 @@ struct StatementContext {
   Catalog* catalog = nullptr;
   const std::map<std::string, Value>* parameters = nullptr;
   const std::atomic<bool>* interrupted = nullptr;
+  // Bytes the statement may hold in rows it keeps (0: no limit).
+  uint64_t memory_limit = 0;
   // Set when the statement changed the database (so a failure after it
   // may have left partial changes).
   bool wrote = false;

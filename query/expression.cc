@@ -19,6 +19,38 @@ namespace query {
 
 // ------------------------------------------------------------------ context
 
+Status ExecContext::MemoryLimitError() const {
+  return OutOfMemory("the statement needs more than " + std::to_string(memory_limit_ >> 20) +
+                     " MiB of memory for the rows it keeps (DatabaseOptions::query_memory_bytes)");
+}
+
+uint64_t ApproximateBytes(const Value& v) {
+  uint64_t bytes = sizeof(Value);
+  if (v.is_null()) return bytes;
+  switch (v.type()) {
+    case LogicalType::kString:
+      if (v.string_value().size() > 15) bytes += v.string_value().size();  // beyond the inline buffer
+      break;
+    case LogicalType::kList: bytes += ApproximateBytes(v.list_items()); break;
+    case LogicalType::kRecursiveRel: bytes += ApproximateBytes(v.path_nodes()) + ApproximateBytes(v.path_rels()); break;
+    case LogicalType::kNode:
+      for (const auto& [name, value] : v.node_value().properties) bytes += name.size() + ApproximateBytes(value);
+      break;
+    case LogicalType::kRel:
+      bytes += sizeof(RelValue);
+      for (const auto& [name, value] : v.rel_value().properties) bytes += name.size() + ApproximateBytes(value);
+      break;
+    default: break;
+  }
+  return bytes;
+}
+
+uint64_t ApproximateBytes(const std::vector<Value>& row) {
+  uint64_t bytes = sizeof(row);
+  for (const Value& v : row) bytes += ApproximateBytes(v);
+  return bytes;
+}
+
 Status ExecContext::CheckInterrupted() const {
   if (interrupted_ != nullptr && interrupted_->load()) return Interrupted();
   return Status::OK();

@@ -7,6 +7,7 @@
 #ifndef RUZU_QUERY_EXPRESSION_H_
 #define RUZU_QUERY_EXPRESSION_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -32,6 +33,18 @@ class ExecContext {
       : txn_(txn), catalog_(catalog), params_(params), interrupted_(interrupted) {}
 
   GraphStore* txn() const { return txn_; }
+
+  // The statement's memory budget: operators that keep rows charge their
+  // approximate size (never released before the statement ends, so the
+  // count is an upper bound); beyond the limit it fails with kOutOfMemory.
+  void set_memory_limit(uint64_t bytes) { memory_limit_ = bytes; }
+  Status ChargeMemory(uint64_t bytes) {
+    memory_used_ += bytes;
+    return memory_limit_ != 0 && memory_used_ > memory_limit_ ? MemoryLimitError() : Status::OK();
+  }
+  // Returns what an operator charged for rows it has let go of.
+  void ReleaseMemory(uint64_t bytes) { memory_used_ -= std::min(bytes, memory_used_); }
+  uint64_t memory_used() const { return memory_used_; }
   const Catalog& catalog() const { return *catalog_; }
   const std::map<std::string, Value>* params() const { return params_; }
   Status CheckInterrupted() const;
@@ -99,6 +112,10 @@ class ExecContext {
     uint64_t puts_ = 0;
   };
 
+  Status MemoryLimitError() const;
+
+  uint64_t memory_limit_ = 0;
+  uint64_t memory_used_ = 0;
   GraphStore* txn_;
   const Catalog* catalog_;
   const std::map<std::string, Value>* params_;
@@ -186,6 +203,10 @@ struct DataChunk {
   void SetLast(size_t slot, Value v);
   Row GetRow(size_t r) const;
 };
+
+// Approximate heap bytes of a value / row (for ExecContext::ChargeMemory).
+uint64_t ApproximateBytes(const Value& v);
+uint64_t ApproximateBytes(const std::vector<Value>& row);
 
 // The slots `e` reads.
 void CollectSlots(const BoundExpression& e, std::set<int>* out);

@@ -34,7 +34,10 @@ Result<std::vector<Row>> PullAllRows(Operator* op, ExecContext* ctx) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, Pull(op, &input, ctx));
     if (!more) return rows;
-    for (size_t r = 0; r < input.num_rows; r++) rows.push_back(input.GetRow(r));
+    for (size_t r = 0; r < input.num_rows; r++) {
+      rows.push_back(input.GetRow(r));
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(rows.back())));
+    }
   }
 }
 
@@ -914,6 +917,7 @@ void VarLengthExtend::Reset() {
   found_.clear();
   found_pos_ = 0;
   copies_done_ = 0;
+  LetGo();
 }
 
 bool VarLengthExtend::IsEnd(const Value& node) const {
@@ -970,7 +974,19 @@ Result<bool> VarLengthExtend::MayPassThrough(const Value& node, ExecContext* ctx
   return EvaluatePredicate(*spec_.node_filter, probe_, 0, ctx);
 }
 
+Status VarLengthExtend::Hold(ExecContext* ctx, uint64_t bytes) {
+  held_ctx_ = ctx;
+  held_bytes_ += bytes;
+  return ctx->ChargeMemory(bytes);
+}
+
+void VarLengthExtend::LetGo() {
+  if (held_ctx_ != nullptr) held_ctx_->ReleaseMemory(held_bytes_);
+  held_bytes_ = 0;
+}
+
 Result<bool> VarLengthExtend::StartRow(ExecContext* ctx) {
+  LetGo();  // the previous row's search and paths are gone
   if (static_cast<size_t>(spec_.from_slot) >= input_.columns.size()) return false;
   const Value& from = input_.columns[spec_.from_slot][input_row_];
   if (from.is_null()) return false;
@@ -1064,6 +1080,7 @@ Status VarLengthExtend::ExpandLevel(Search* search, const std::vector<ExtendStep
                                                   search->reached.size());
       if (inserted) {
         const uint64_t paths = search->reached[u].paths;
+        RETURN_IF_ERROR(Hold(ctx, sizeof(Reached) + 2 * sizeof(Value) + 32));  // node, parent, index entry
         search->reached.push_back(Reached{std::move(node), level, {{u, hop}}, paths});
         added->push_back(it->second);
       } else if (all && search->reached[it->second].level == level) {
@@ -1149,7 +1166,10 @@ Status VarLengthExtend::SearchShortest(ExecContext* ctx) {
     }
     chains.clear();
     RETURN_IF_ERROR(ListChains(search, i, &chains, ctx));
-    for (const Chain& c : chains) found_.push_back(Found{r.node, ChainPath(search, c, nullptr, nullptr, ctx), 1});
+    for (const Chain& c : chains) {
+      found_.push_back(Found{r.node, ChainPath(search, c, nullptr, nullptr, ctx), 1});
+      RETURN_IF_ERROR(Hold(ctx, sizeof(Found) + ApproximateBytes(found_.back().path)));
+    }
   }
   return Status::OK();
 }
@@ -1209,6 +1229,7 @@ Status VarLengthExtend::SearchShortestPair(const Value& end, ExecContext* ctx) {
     for (const Chain& prefix : prefixes) {
       for (const Chain& suffix : suffixes) {
         found_.push_back(Found{end, ChainPath(forward, prefix, &backward, &suffix, ctx), 1});
+        RETURN_IF_ERROR(Hold(ctx, sizeof(Found) + ApproximateBytes(found_.back().path)));
       }
     }
   }
@@ -1382,16 +1403,18 @@ void HashAggregate::Reset() {
   next_ = 0;
 }
 
-Status HashAggregate::Update(State* s, const AggregateSpec& spec, const Value& v) {
+Status HashAggregate::Update(State* s, const AggregateSpec& spec, const Value& v, ExecContext* ctx) {
   if (spec.argument && v.is_null()) return Status::OK();
   if (spec.distinct) {
     if (!s->seen) s->seen = std::make_unique<std::unordered_set<Row, RowHash, RowEqual>>();
     if (!s->seen->insert(Row{v}).second) return Status::OK();
+    RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(v)));
   }
   const std::string& f = spec.function;
   s->count++;
   if (f == "count") return Status::OK();
   if (f == "collect") {
+    RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(v)));
     s->items.push_back(v);
     return Status::OK();
   }
@@ -1460,7 +1483,7 @@ Status HashAggregate::Consume(ExecContext* ctx) {
           if (spec.argument) {
             ASSIGN_OR_RETURN(v, Evaluate(*spec.argument, input, r, ctx));
           }
-          RETURN_IF_ERROR(Update(&st[a], spec, v));
+          RETURN_IF_ERROR(Update(&st[a], spec, v, ctx));
         }
       }
       continue;
@@ -1474,6 +1497,8 @@ Status HashAggregate::Consume(ExecContext* ctx) {
       }
       auto it = groups.find(key);
       if (it == groups.end()) {
+        // The key is held twice (map and list) with a state per aggregate.
+        RETURN_IF_ERROR(ctx->ChargeMemory(2 * ApproximateBytes(key) + aggregates_.size() * sizeof(State)));
         it = groups.emplace(key, keys.size()).first;
         keys.push_back(key);
         states.emplace_back(aggregates_.size());
@@ -1484,7 +1509,7 @@ Status HashAggregate::Consume(ExecContext* ctx) {
         if (aggregates_[a].argument) {
           ASSIGN_OR_RETURN(v, Evaluate(*aggregates_[a].argument, input, r, ctx));
         }
-        RETURN_IF_ERROR(Update(&st[a], aggregates_[a], v));
+        RETURN_IF_ERROR(Update(&st[a], aggregates_[a], v, ctx));
       }
     }
   }
@@ -1520,7 +1545,12 @@ Result<bool> Distinct::DoNext(DataChunk* out, ExecContext* ctx) {
   out->EnsureWidth(input.columns.size());
   for (size_t r = 0; r < input.num_rows; r++) {
     if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
-    if (seen_.insert(input.GetRow(r)).second) out->AppendRowFrom(input, r);
+    Row row = input.GetRow(r);
+    const uint64_t bytes = ApproximateBytes(row);
+    if (seen_.insert(std::move(row)).second) {
+      RETURN_IF_ERROR(ctx->ChargeMemory(bytes));
+      out->AppendRowFrom(input, r);
+    }
   }
   return true;
 }
@@ -1607,9 +1637,11 @@ Result<bool> OrderBy::DoNext(DataChunk* out, ExecContext* ctx) {
       if (!more) break;
       for (size_t r = 0; r < input.num_rows; r++) {
         rows_.push_back(input.GetRow(r));
+        RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(rows_.back())));
         // Top-k: keep at most 2*limit rows between compactions.
         if (limit_ >= 0 && rows_.size() >= static_cast<size_t>(2 * limit_ + kChunkCapacity)) {
           RETURN_IF_ERROR(StableSortRows(&rows_, less, ctx));
+          for (size_t i = limit_; i < rows_.size(); i++) ctx->ReleaseMemory(ApproximateBytes(rows_[i]));
           rows_.resize(limit_);
         }
       }
@@ -1742,6 +1774,8 @@ void HashJoin::Reset() {
   Operator::Reset();
   built_ = false;  // the statement may have written since
   table_.clear();
+  if (charged_ctx_ != nullptr) charged_ctx_->ReleaseMemory(charged_);
+  charged_ = 0;
   input_.Clear();
   input_row_ = 0;
   matches_ = nullptr;
@@ -1758,6 +1792,10 @@ Status HashJoin::Build(ExecContext* ctx) {
       if ((r & 1023) == 1023) RETURN_IF_ERROR(ctx->CheckInterrupted());
       ASSIGN_OR_RETURN(Value key, Evaluate(*build_key_, chunk, r, ctx));
       if (key.is_null()) continue;
+      const uint64_t bytes = 2 * sizeof(Value) + ApproximateBytes(key);
+      charged_ += bytes;
+      charged_ctx_ = ctx;
+      RETURN_IF_ERROR(ctx->ChargeMemory(bytes));
       table_[std::move(key)].push_back(chunk.columns[slot_][r]);
     }
   }
@@ -1879,6 +1917,7 @@ Status Create::Run(ExecContext* ctx) {
     for (size_t r = 0; r < input.num_rows; r++) {
       size_t row_index = output_.size();
       output_.push_back(input.GetRow(r));
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(output_.back())));
       for (size_t s = 0; s < nodes_.size(); s++) {
         const NodeCreateSpec& spec = nodes_[s];
         const TableSchema* schema = catalog.GetTable(spec.table);
@@ -2088,7 +2127,10 @@ Status SetProperties::Run(ExecContext* ctx) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
     if (!more) break;
-    for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
+    for (size_t r = 0; r < input.num_rows; r++) {
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input.GetRow(r))));
+      rows_.AppendRowFrom(input, r);
+    }
   }
   for (size_t r = 0; r < rows_.num_rows; r++) {
     RETURN_IF_ERROR(ctx->CheckInterrupted());
@@ -2115,7 +2157,10 @@ Status Delete::Run(ExecContext* ctx) {
   while (true) {
     ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
     if (!more) break;
-    for (size_t r = 0; r < input.num_rows; r++) rows_.AppendRowFrom(input, r);
+    for (size_t r = 0; r < input.num_rows; r++) {
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input.GetRow(r))));
+      rows_.AppendRowFrom(input, r);
+    }
   }
   // Distinct targets, in first-seen order.
   std::vector<Value> nodes, rels;

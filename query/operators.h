@@ -427,6 +427,10 @@ class VarLengthExtend : public Operator {
 
   // Starts on input row `input_row_`; false when it has no start node.
   Result<bool> StartRow(ExecContext* ctx);
+  // Charges memory held for the current row's search and paths; LetGo
+  // returns it all.
+  Status Hold(ExecContext* ctx, uint64_t bytes);
+  void LetGo();
   Status LoadHops(const Value& node, const std::vector<ExtendStep>& steps, std::vector<Hop>* hops,
                   ExecContext* ctx);
   Result<bool> MayPassThrough(const Value& node, ExecContext* ctx);
@@ -465,6 +469,8 @@ class VarLengthExtend : public Operator {
   std::vector<Found> found_;
   size_t found_pos_ = 0;
   uint64_t copies_done_ = 0;
+  uint64_t held_bytes_ = 0;
+  ExecContext* held_ctx_ = nullptr;
 };
 
 // Binds `slot` to the RECURSIVE_REL of a named path: `parts` are the
@@ -539,7 +545,7 @@ class HashAggregate : public Operator {
     std::unique_ptr<std::unordered_set<Row, RowHash, RowEqual>> seen;  // DISTINCT
   };
   Status Consume(ExecContext* ctx);
-  Status Update(State* s, const AggregateSpec& spec, const Value& v);
+  Status Update(State* s, const AggregateSpec& spec, const Value& v, ExecContext* ctx);
   Value Finish(const State& s, const AggregateSpec& spec) const;
 
   std::vector<BoundExpressionPtr> keys_;
@@ -664,6 +670,8 @@ class HashJoin : public Operator {
   BoundExpressionPtr build_key_, probe_key_;
   bool built_ = false;
   std::unordered_map<Value, std::vector<Value>, KeyHash, KeyEqual> table_;
+  uint64_t charged_ = 0;  // memory charged for table_, returned by Reset
+  ExecContext* charged_ctx_ = nullptr;
   DataChunk input_;
   size_t input_row_ = 0;
   const std::vector<Value>* matches_ = nullptr;  // of the current input row

@@ -530,5 +530,63 @@ TEST_F(CypherApiTest, ShortestPathsAgreeWithWalks) {
   EXPECT_GT(found, 40);  // the graph is connected enough for the check to mean something
 }
 
+// DatabaseOptions::query_memory_bytes bounds what one statement keeps;
+// beyond it the statement fails cleanly and the database stays usable.
+TEST(QueryMemoryLimitTest, StatementsThatKeepTooMuchFailAlone) {
+  const std::string dir = MakeTempDir();
+  {
+    std::ofstream t(dir + "/t.csv"), u(dir + "/u.csv");
+    for (int i = 0; i < 100000; i++) t << i << "," << i % 1000 << ",name-number-" << i << "\n";
+    for (int i = 0; i < 1000; i++) u << i << "," << i << "\n";
+  }
+  DatabaseOptions options;
+  options.query_memory_bytes = 4 << 20;
+  auto db = Database::Open(dir + "/db.ruzu", options);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  Connection conn(db->get());
+  auto run = [&](const std::string& q) { return conn.Query(q); };
+  ASSERT_TRUE(run("CREATE NODE TABLE T(id INT64, k INT64, name STRING, PRIMARY KEY(id));"
+                  "CREATE NODE TABLE U(id INT64, k INT64, PRIMARY KEY(id));"
+                  "COPY T FROM '" + dir + "/t.csv'; COPY U FROM '" + dir + "/u.csv'")
+                  .ok());
+  const std::string kTooMuch = "the statement needs more than 4 MiB of memory";
+  for (const char* q : {"MATCH (n:T) RETURN n.name ORDER BY n.name",  // sorts every row
+                        "MATCH (n:T) RETURN collect(n.name)",
+                        "MATCH (n:T) RETURN DISTINCT n.name",
+                        "MATCH (n:T) RETURN n.name",  // the result itself
+                        "MATCH (a:U), (b:T) WHERE b.name = 'x' + to_string(a.id) RETURN count(*)"}) {  // hash table of T
+    auto r = run(q);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), StatusCode::kOutOfMemory) << q;
+    EXPECT_NE(r.status().message().find(kTooMuch), std::string::npos) << r.status().ToString();
+  }
+  // What keeps little runs: counts, top-k, aggregates over few groups, and
+  // a hash join rebuilt per outer row (OPTIONAL MATCH) releases each table.
+  for (const char* q : {"MATCH (n:T) RETURN count(*)", "MATCH (n:T) RETURN n.id ORDER BY n.name DESC LIMIT 3",
+                        "MATCH (n:T) RETURN n.k % 10 AS g, count(*) ORDER BY g",
+                        "MATCH (a:T) WHERE a.id < 300 OPTIONAL MATCH (b:U) WHERE b.k = a.k RETURN count(b)"}) {
+    auto r = run(q);
+    EXPECT_TRUE(r.ok()) << q << "\n" << r.status().ToString();
+  }
+  // A failing statement inside a transaction undoes only itself.
+  ASSERT_TRUE(run("BEGIN TRANSACTION").ok());
+  ASSERT_TRUE(run("CREATE (:U {id: 5000, k: 1})").ok());
+  EXPECT_FALSE(run("MATCH (n:T) RETURN n.name ORDER BY n.name").ok());
+  ASSERT_TRUE(run("COMMIT").ok());
+  auto r = run("MATCH (u:U {id: 5000}) RETURN u.k");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ((*r)->num_rows(), 1u);
+}
+
+TEST(QueryMemoryLimitTest, DefaultAllowsLargeSorts) {
+  const std::string dir = MakeTempDir();
+  auto db = Database::Open(dir + "/db.ruzu");
+  ASSERT_TRUE(db.ok());
+  Connection conn(db->get());
+  auto r = conn.Query("UNWIND [3, 1, 2] AS x WITH x UNWIND [1, 2, 3, 4] AS y RETURN x * y AS z ORDER BY z LIMIT 2");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->Get(0, 0).int_value(), 1);
+}
+
 }  // namespace
 }  // namespace ruzu
