@@ -156,7 +156,6 @@ BoundExpressionPtr MakeAnd(BoundExpressionPtr a, BoundExpressionPtr b) {
   return e;
 }
 
-// Strips the whole-node / whole-relationship wrapper (id or rel slot).
 // The operands of a chain of ANDs, left to right.
 std::vector<const Expression*> AndParts(const Expression* e) {
   std::vector<const Expression*> stack{e}, parts;
@@ -173,6 +172,8 @@ std::vector<const Expression*> AndParts(const Expression* e) {
   return parts;
 }
 
+// Whole nodes, relationships and paths are wrappers around an id or a bare
+// relationship/path slot; these strip the wrapper.
 bool IsWholeValue(BoundKind kind) {
   return kind == BoundKind::kNodeValue || kind == BoundKind::kRelValue || kind == BoundKind::kPathValue;
 }
@@ -268,8 +269,6 @@ struct PRel {
   bool planned = false;
 };
 
-// If `e` is `n.key = value` for the node in `slot` whose primary key is
-// `key`, with a constant or parameter value: that value.
 // The value side of `node.key = value` when `e` has that form for the node
 // in `slot`. The value is a constant or parameter, or, unless
 // `constant_only`, any expression not reading the node (evaluated per input
