@@ -1397,16 +1397,21 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       finish_step();
       continue;
     }
-    // Smallest table among unbound nodes.
-    uint64_t best_rows = UINT64_MAX;
+    // The unbound node with the fewest expected rows: its tables' size,
+    // divided by 4 for each predicate that reads only it (a rough
+    // selectivity, enough to start a pattern at its filtered end).
+    double best_rows = 0;
     for (size_t i = 0; i < nodes.size(); i++) {
       if (nodes[i].bound) continue;
-      uint64_t rows = 0;
+      double rows = 0;
       for (TableId t : nodes[i].tables) {
         if (store_ != nullptr) {
           Result<uint64_t> n = store_->CountNodes(TableName(t));
-          rows += n.ok() ? *n : 0;
+          rows += n.ok() ? static_cast<double>(*n) : 0;
         }
+      }
+      for (const Conjunct& c : conjuncts) {
+        if (c.expr && c.vars.size() == 1 && c.vars.count(nodes[i].name)) rows /= 4;
       }
       if (start < 0 || rows < best_rows) {
         start = static_cast<int>(i);

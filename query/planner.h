@@ -10,11 +10,15 @@
 //
 // Planning of MATCH: inline property maps and the WHERE conjuncts become
 // predicates; each connected part of the pattern starts at a node already
-// bound by an earlier clause, else at a primary-key lookup (`n.key = literal
-// or parameter`), else at the smallest label's scan; the rest is reached by
-// Extend operators from the bound side. Each predicate runs as soon as every
-// variable it reads is bound (inside the scan when it reads only the scanned
-// node).
+// bound by an earlier clause, else at a primary-key lookup (`n.key = value`
+// where the value reads only what is bound: a literal, a parameter, an
+// earlier variable), else at the scan with the fewest expected rows (table
+// size, divided by 4 per predicate on that node alone), joined by hash to
+// what is bound when an equality links them; the rest is reached by Extend
+// or VarLengthExtend from the bound side (a variable-length pattern first
+// looks up its other end when it has a key, so a shortest-path search knows
+// both ends). Each predicate runs as soon as every variable it reads is
+// bound (inside the scan when it reads only the scanned node).
 //
 // A MATCH whose rows only feed aggregates without grouping keys (count(*),
 // count(v), and count/sum/avg/min/max of one pattern node's values) is

@@ -231,10 +231,10 @@ TEST_F(PlannerTest, ValueEqualityJoinsByHash) {
   EXPECT_EQ(Plan("MATCH (a:Person), (b:Person) WHERE a.name = b.name AND a.id < b.id AND b.age > 3 RETURN b.id"),
             "Projection b.id\n"
             "  Filter (a.id < b.id)\n"
-            "    HashJoin b.name = a.name\n"
-            "      NodeScan a tables=[0]\n"
-            "        SingleRow\n"
+            "    HashJoin a.name = b.name\n"
             "      NodeScan b tables=[0] filter=(b.age > 3)\n"
+            "        SingleRow\n"
+            "      NodeScan a tables=[0]\n"
             "        SingleRow\n");
   EXPECT_EQ(Plan("UNWIND ['x', 'y'] AS s MATCH (p:Person) WHERE lower(p.name) = s RETURN p.id"),
             "Projection p.id\n"
@@ -296,6 +296,21 @@ TEST_F(PlannerTest, ExtendShowsItsFilter) {
   EXPECT_EQ(Plan("MATCH (a:Person)-[k:Knows]->(b:Person) WHERE a.age < b.age RETURN a.name, b.name"),
             "Projection a.name, b.name\n"
             "  Extend (a)-[k]->(b) filter=(a.age < b.age)\n"
+            "    NodeScan a tables=[0]\n"
+            "      SingleRow\n");
+}
+
+// Between tables of the same size, a pattern starts at the end its
+// predicates narrow (each divides the expected rows by 4).
+TEST_F(PlannerTest, ScanStartsAtTheFilteredEnd) {
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) WHERE b.age > 70 RETURN a.name"),
+            "Projection a.name\n"
+            "  Extend (b)<-[_anon0]-(a)\n"
+            "    NodeScan b tables=[0] filter=(b.age > 70)\n"
+            "      SingleRow\n");
+  EXPECT_EQ(Plan("MATCH (a:Person)-[:Knows]->(b:Person) RETURN a.name"),
+            "Projection a.name\n"
+            "  Extend (a)-[_anon0]->(b)\n"
             "    NodeScan a tables=[0]\n"
             "      SingleRow\n");
 }
