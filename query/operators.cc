@@ -1724,34 +1724,38 @@ void Optional::Reset() {
   input_.Clear();
   input_row_ = 0;
   input_done_ = false;
+  inner_running_ = false;
 }
 
 Result<bool> Optional::DoNext(DataChunk* out, ExecContext* ctx) {
   while (out->num_rows < kChunkCapacity) {
-    if (input_row_ >= input_.num_rows) {
-      if (input_done_) break;
-      ASSIGN_OR_RETURN(bool more, Pull(child(0), &input_, ctx));
-      input_row_ = 0;
-      if (!more) {
-        input_done_ = true;
-        break;
+    if (!inner_running_) {
+      if (input_row_ >= input_.num_rows) {
+        if (input_done_) break;
+        ASSIGN_OR_RETURN(bool more, Pull(child(0), &input_, ctx));
+        input_row_ = 0;
+        if (!more) {
+          input_done_ = true;
+          break;
+        }
       }
+      argument_->Set(input_.GetRow(input_row_));
+      child(1)->Reset();
+      argument_->Set(input_.GetRow(input_row_));
+      inner_running_ = true;
+      any_inner_ = false;
     }
-    argument_->Set(input_.GetRow(input_row_));
-    child(1)->Reset();
-    argument_->Set(input_.GetRow(input_row_));
-    bool any = false;
-    DataChunk inner;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, Pull(child(1), &inner, ctx));
-      if (!more) break;
-      any = true;
-      for (size_t r = 0; r < inner.num_rows; r++) out->AppendRowFrom(inner, r);
+    ASSIGN_OR_RETURN(bool more, Pull(child(1), &inner_, ctx));
+    if (more) {
+      any_inner_ = true;
+      for (size_t r = 0; r < inner_.num_rows; r++) out->AppendRowFrom(inner_, r);
+      continue;
     }
-    if (!any) {
+    if (!any_inner_) {
       out->AppendRowFrom(input_, input_row_);
       for (int s : new_slots_) out->SetLast(s, Value::Null(LogicalType::kAny));
     }
+    inner_running_ = false;
     input_row_++;
   }
   return out->num_rows > 0 || !input_done_;

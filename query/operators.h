@@ -625,6 +625,7 @@ class Unwind : public Operator {
 
 // OPTIONAL MATCH: for each input row, runs `inner` (whose leaf is
 // `argument`) and emits its rows, or the input row with `new_slots` NULL.
+// The inner rows stream: a LIMIT above stops the inner plan too.
 class Optional : public Operator {
  public:
   Optional(OperatorPtr input, OperatorPtr inner, Argument* argument, std::vector<int> new_slots);
@@ -640,6 +641,11 @@ class Optional : public Operator {
   DataChunk input_;
   size_t input_row_ = 0;
   bool input_done_ = false;
+  // The inner plan runs for input_row_ and is pulled a chunk per turn (its
+  // rows for one input row may be many); `any_inner_`: it produced a row.
+  bool inner_running_ = false;
+  bool any_inner_ = false;
+  DataChunk inner_;
 };
 
 // An equality join of the input rows with a node scan: runs `build` (a

@@ -111,6 +111,10 @@ TEST_F(ExecutorTest, LimitStopsTheScanAfterOneBatch) {
   // A cross product stops both scans.
   EXPECT_LE(Scanned("MATCH (a:T), (b:T) RETURN a.id, b.id LIMIT 3", "a"), 2048);
   EXPECT_LE(Scanned("MATCH (a:T), (b:T) RETURN a.id, b.id LIMIT 3", "b"), 2048);
+  // Under OPTIONAL MATCH too.
+  EXPECT_EQ(Rows("MATCH (a:T) WHERE a.id < 2 OPTIONAL MATCH (b:T) RETURN a.id, b.id LIMIT 3"),
+            (std::vector<std::string>{"0|0", "0|1", "0|2"}));
+  EXPECT_LE(Scanned("MATCH (a:T) WHERE a.id < 2 OPTIONAL MATCH (b:T) RETURN a.id, b.id LIMIT 3", "b"), 2048);
   // Without a LIMIT the scan reads every node, once.
   EXPECT_EQ(Scanned("MATCH (n:T) RETURN n.id", "n"), kBigTable);
   EXPECT_EQ(Scanned("MATCH (n:T) WHERE n.v = 3 RETURN n.id", "n"), kBigTable);
