@@ -221,6 +221,9 @@ TEST(FormatTest, JsonOfCompositeValues) {
             "{\"_SRC\":\"0:1\",\"_DST\":\"0:3\",\"_LABEL\":\"Knows\",\"_ID\":\"2:5\",\"since\":2020}");
   EXPECT_EQ(ValueToJson(Value::List({Value::Int64(1), Value::String("a"), Value::Null(LogicalType::kInt64)})),
             "[1,\"a\",null]");
+  EXPECT_EQ(ValueToJson(Value::RecursiveRel({Value::Node(n)}, {Value::Rel(r)})),
+            "{\"_NODES\":[{\"_ID\":\"0:1\",\"_LABEL\":\"Person\",\"name\":\"Al \\\"x\\\"\",\"age\":null}],"
+            "\"_RELS\":[{\"_SRC\":\"0:1\",\"_DST\":\"0:3\",\"_LABEL\":\"Knows\",\"_ID\":\"2:5\",\"since\":2020}]}");
   EXPECT_EQ(ValueToJson(Value::InternalId(1, 7)), "\"1:7\"");
   EXPECT_EQ(ValueToJson(Value::Timestamp(1500000)), "\"1970-01-01 00:00:01.500000\"");
   EXPECT_EQ(ValueToJson(Value::String(std::string("\x01\t\xff", 3))), "\"\\u0001\\t\\ufffd\"");
