@@ -269,6 +269,69 @@ struct PRel {
   bool planned = false;
 };
 
+// A named path (`p = (a)-[r]->(b)`): its parts in pattern order, as
+// (is_node, index into the pattern's nodes or relationships).
+struct NamedPath {
+  std::string name;
+  std::vector<std::pair<bool, int>> parts;
+  int slot = -1;
+  bool built = false;
+};
+
+// The state of planning one MATCH's patterns (Planner::PlanPatterns and
+// the steps it calls).
+struct PatternState {
+  std::set<std::string> outer_names;  // bound before this MATCH
+  std::vector<PNode> nodes;
+  std::vector<PRel> rels;
+  std::map<std::string, int> node_index;
+  std::vector<std::pair<int, const NodePattern*>> node_maps;  // inline maps by node
+  std::vector<NamedPath> named_paths;
+  std::vector<int> node_slots, rel_slots;
+  std::vector<Conjunct> conjuncts;  // predicates not placed yet
+  std::vector<VarLengthSpec> var_specs;  // per relationship (variable-length ones)
+  std::set<std::string> bound;  // names bound so far
+
+  bool InNamedPath(bool is_node, int index) const {
+    for (const NamedPath& np : named_paths) {
+      for (const auto& part : np.parts) {
+        if (part == std::make_pair(is_node, index)) return true;
+      }
+    }
+    return false;
+  }
+  bool Ready(const Conjunct& c) const {
+    for (const std::string& v : c.vars) {
+      if (!bound.count(v)) return false;
+    }
+    return true;
+  }
+  bool ReadyExcept(const Conjunct& c, const std::string& name) const {
+    for (const std::string& v : c.vars) {
+      if (v != name && !bound.count(v)) return false;
+    }
+    return true;
+  }
+  // Drops the conjuncts whose expression was taken.
+  void DropTaken() {
+    conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
+                    conjuncts.end());
+  }
+  // Removes and ANDs the conjuncts that became ready.
+  BoundExpressionPtr TakeReady() {
+    BoundExpressionPtr out;
+    for (Conjunct& c : conjuncts) {
+      if (c.expr && Ready(c)) out = MakeAnd(std::move(out), std::move(c.expr));
+    }
+    DropTaken();
+    return out;
+  }
+  void BindNode(int i) {
+    nodes[i].bound = true;
+    bound.insert(nodes[i].name);
+  }
+};
+
 // The value side of `node.key = value` when `e` has that form for the node
 // in `slot`. The value is a constant or parameter, or, unless
 // `constant_only`, any expression not reading the node (evaluated per input
@@ -367,6 +430,30 @@ class Planner {
   Status PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope);
   Status PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                       OperatorPtr* plan, Scope* scope);
+  // The steps of PlanPatterns, in order.
+  Result<int> AddPatternNode(PatternState* s, const NodePattern& np, const Scope& scope);
+  Status CollectPatterns(PatternState* s, const std::vector<const PathPattern*>& patterns, const Scope& scope);
+  // Narrows label-less nodes and untyped relationships to the tables that fit.
+  Status NarrowPatternTables(PatternState* s);
+  void EnterPatternScope(PatternState* s, Scope* scope);
+  // `var`'s inline property map as equality conjuncts bound in `base`.
+  Status AddPropertyMap(const std::string& var, const PropertyMap& map, const SourcePosition& pos, const Scope& base,
+                        std::vector<Conjunct>* into);
+  // A variable-length relationship's inline map and `(r, n | WHERE ...)`.
+  Status BindHopFilters(PatternState* s, size_t rel, Scope* scope);
+  Status BindPatternPredicates(PatternState* s, const Expression* where, Scope* scope);
+  // After each planned step: builds the named paths whose parts are all
+  // bound, then filters by the predicates that became ready.
+  void FinishPatternStep(PatternState* s, OperatorPtr* plan);
+  // Whether node `i` can be found by a primary-key lookup.
+  bool HasKeyLookup(const PatternState& s, int i) const;
+  void PlanVarLengthExtend(PatternState* s, size_t rel, int from, OperatorPtr* plan);
+  void PlanExtend(PatternState* s, size_t rel, int from, OperatorPtr* plan);
+  // Starts a connected part at a primary-key lookup; false when none fits.
+  bool PlanKeyLookup(PatternState* s, OperatorPtr* plan);
+  // Starts a connected part at a scan (or a hash join); false when every
+  // node is bound.
+  bool PlanScan(PatternState* s, OperatorPtr* plan);
   // The steps that follow `r` from its end `from` to the other end.
   std::vector<ExtendStep> ExtendSteps(const std::vector<PNode>& nodes, const PRel& r, int from) const;
   // The pattern as paths for CountPaths when its rows can be counted
@@ -877,87 +964,127 @@ Status Planner::PlanMatch(const MatchClause& m, OperatorPtr* plan, Scope* scope)
 
 Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, const Expression* where,
                              OperatorPtr* plan, Scope* scope) {
-  std::set<std::string> outer_names;  // bound before this MATCH
+  PatternState s;
   for (const auto& [name, v] : scope->vars) {
-    if (!v.anonymous) outer_names.insert(name);
+    if (!v.anonymous) s.outer_names.insert(name);
   }
-  std::vector<PNode> nodes;
-  std::vector<PRel> rels;
-  std::map<std::string, int> node_index;
-  std::vector<std::pair<int, const NodePattern*>> node_maps;
+  RETURN_IF_ERROR(CollectPatterns(&s, patterns, *scope));
+  RETURN_IF_ERROR(NarrowPatternTables(&s));
+  EnterPatternScope(&s, scope);
+  RETURN_IF_ERROR(BindPatternPredicates(&s, where, scope));
+  if (auto pre = s.TakeReady()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(pre));
+  // Decided before the conjuncts are placed (which consumes them).
+  std::optional<CountablePattern> countable;
+  if (options_.factorize_counts && next_aggregates_ && s.named_paths.empty()) {
+    if (auto paths = CountablePaths(s.nodes, s.rels, s.conjuncts, s.node_slots, s.rel_slots)) {
+      countable.emplace(CountablePattern{});
+      countable->input = plan->get();
+      countable->paths = std::move(*paths);
+      countable->node_slots.insert(s.node_slots.begin(), s.node_slots.end());
+      countable->rel_slots.insert(s.rel_slots.begin(), s.rel_slots.end());
+    }
+  }
 
-  auto add_node = [&](const NodePattern& np) -> Result<int> {
-    std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
-    std::vector<TableId> tables;
-    if (!np.labels.empty()) {
-      ASSIGN_OR_RETURN(tables, ResolveTables(np.labels, TableKind::kNode, np.position));
-    }
-    auto it = node_index.find(name);
-    if (it != node_index.end()) {
-      PNode& n = nodes[it->second];
-      if (!tables.empty()) {
-        if (n.labelled) {
-          std::vector<TableId> both;
-          for (TableId t : n.tables) {
-            if (std::find(tables.begin(), tables.end(), t) != tables.end()) both.push_back(t);
-          }
-          n.tables = both;
-        } else {
-          n.tables = tables;
-          n.labelled = true;
-        }
-      }
-      node_maps.emplace_back(it->second, &np);
-      return it->second;
-    }
-    PNode n;
-    n.name = name;
-    n.pos = np.position;
-    const Variable* v = scope->Find(name);
-    if (v != nullptr) {
-      if (v->kind != VarKind::kNode) {
-        return Error(np.position, "variable " + name + " is already bound and is not a node");
-      }
-      n.bound_before = n.bound = true;
-      n.tables = v->tables;
-      n.labelled = true;
-    } else {
-      n.labelled = !np.labels.empty();
-      if (n.labelled) {
-        n.tables = tables;
+  // Start points and extends, one connected part at a time.
+  FinishPatternStep(&s, plan);  // paths of nodes bound before
+  while (true) {
+    // Extend along any relationship with a bound end.
+    bool progressed = false;
+    for (size_t ri = 0; ri < s.rels.size(); ri++) {
+      const PRel& r = s.rels[ri];
+      if (r.planned) continue;
+      const bool lb = s.nodes[r.left].bound, rb = s.nodes[r.right].bound;
+      if (!lb && !rb) continue;
+      const int from = lb ? r.left : r.right;
+      const int to = lb ? r.right : r.left;
+      if (r.pattern->variable_length) {
+        if (!s.nodes[to].bound && HasKeyLookup(s, to)) continue;  // look the far end up first: a search can stop there
+        PlanVarLengthExtend(&s, ri, from, plan);
       } else {
-        ASSIGN_OR_RETURN(n.tables, ResolveTables({}, TableKind::kNode, np.position));
+        PlanExtend(&s, ri, from, plan);
+      }
+      progressed = true;
+    }
+    if (progressed) continue;
+    if (PlanKeyLookup(&s, plan)) continue;
+    if (!PlanScan(&s, plan)) break;
+  }
+  FinishPatternStep(&s, plan);
+  if (!s.conjuncts.empty()) return Error(s.conjuncts[0].expr->position, "predicate reads an unbound variable");
+  if (countable) {
+    countable->output = plan->get();
+    countable_ = std::move(countable);
+  }
+  return Status::OK();
+}
+
+Result<int> Planner::AddPatternNode(PatternState* s, const NodePattern& np, const Scope& scope) {
+  std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
+  std::vector<TableId> tables;
+  if (!np.labels.empty()) {
+    ASSIGN_OR_RETURN(tables, ResolveTables(np.labels, TableKind::kNode, np.position));
+  }
+  auto it = s->node_index.find(name);
+  if (it != s->node_index.end()) {
+    PNode& n = s->nodes[it->second];
+    if (!tables.empty()) {
+      if (n.labelled) {
+        std::vector<TableId> both;
+        for (TableId t : n.tables) {
+          if (std::find(tables.begin(), tables.end(), t) != tables.end()) both.push_back(t);
+        }
+        n.tables = both;
+      } else {
+        n.tables = tables;
+        n.labelled = true;
       }
     }
-    nodes.push_back(std::move(n));
-    node_index[name] = static_cast<int>(nodes.size()) - 1;
-    node_maps.emplace_back(static_cast<int>(nodes.size()) - 1, &np);
-    return static_cast<int>(nodes.size()) - 1;
-  };
+    s->node_maps.emplace_back(it->second, &np);
+    return it->second;
+  }
+  PNode n;
+  n.name = name;
+  n.pos = np.position;
+  const Variable* v = scope.Find(name);
+  if (v != nullptr) {
+    if (v->kind != VarKind::kNode) {
+      return Error(np.position, "variable " + name + " is already bound and is not a node");
+    }
+    n.bound_before = n.bound = true;
+    n.tables = v->tables;
+    n.labelled = true;
+  } else {
+    n.labelled = !np.labels.empty();
+    if (n.labelled) {
+      n.tables = tables;
+    } else {
+      ASSIGN_OR_RETURN(n.tables, ResolveTables({}, TableKind::kNode, np.position));
+    }
+  }
+  s->nodes.push_back(std::move(n));
+  const int index = static_cast<int>(s->nodes.size()) - 1;
+  s->node_index[name] = index;
+  s->node_maps.emplace_back(index, &np);
+  return index;
+}
 
-  // Named paths: their parts in order, as (is_node, index in nodes/rels).
-  struct NamedPath {
-    std::string name;
-    std::vector<std::pair<bool, int>> parts;
-    int slot = -1;
-    bool built = false;
-  };
-  std::vector<NamedPath> named_paths;
+Status Planner::CollectPatterns(PatternState* s, const std::vector<const PathPattern*>& patterns,
+                                const Scope& scope) {
   for (const PathPattern* p : patterns) {
     NamedPath named;
     if (!p->path_variable.empty()) {
       named.name = p->path_variable;
-      if (scope->Find(named.name) != nullptr) {
+      if (scope.Find(named.name) != nullptr) {
         return Error(p->position, "variable " + named.name + " is already bound", StatusCode::kUnsupported);
       }
-      for (const NamedPath& other : named_paths) {
+      for (const NamedPath& other : s->named_paths) {
         if (other.name == named.name) return Error(p->position, "path variable " + named.name + " is used twice");
       }
     }
-    ASSIGN_OR_RETURN(int prev, add_node(p->nodes[0]));
+    ASSIGN_OR_RETURN(int prev, AddPatternNode(s, p->nodes[0], scope));
     named.parts.emplace_back(true, prev);
     for (size_t i = 0; i < p->rels.size(); i++) {
-      ASSIGN_OR_RETURN(int next, add_node(p->nodes[i + 1]));
+      ASSIGN_OR_RETURN(int next, AddPatternNode(s, p->nodes[i + 1], scope));
       const RelPattern& rp = p->rels[i];
       if (rp.variable_length) {
         const bool shortest = rp.semantics != PathSemantics::kWalk;
@@ -972,46 +1099,40 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       }
       PRel r;
       r.name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
-      if (scope->Find(r.name) != nullptr) {
+      if (scope.Find(r.name) != nullptr) {
         return Error(rp.position, "variable " + r.name + " is already bound", StatusCode::kUnsupported);
       }
-      for (const PRel& other : rels) {
+      for (const PRel& other : s->rels) {
         if (other.name == r.name) return Error(rp.position, "relationship variable " + r.name + " is used twice");
       }
-      if (node_index.count(r.name)) return Error(rp.position, "variable " + r.name + " is already a node");
+      if (s->node_index.count(r.name)) return Error(rp.position, "variable " + r.name + " is already a node");
       r.pattern = &rp;
       r.left = prev;
       r.right = next;
       ASSIGN_OR_RETURN(r.tables, ResolveTables(rp.types, TableKind::kRel, rp.position));
-      rels.push_back(std::move(r));
-      named.parts.emplace_back(false, static_cast<int>(rels.size()) - 1);
+      s->rels.push_back(std::move(r));
+      named.parts.emplace_back(false, static_cast<int>(s->rels.size()) - 1);
       named.parts.emplace_back(true, next);
       prev = next;
     }
     if (!named.name.empty()) {
       for (const auto& [is_node, index] : named.parts) {
-        const std::string& part = is_node ? nodes[index].name : rels[index].name;
+        const std::string& part = is_node ? s->nodes[index].name : s->rels[index].name;
         if (part == named.name) return Error(p->position, "variable " + named.name + " is already bound");
       }
-      named_paths.push_back(std::move(named));
+      s->named_paths.push_back(std::move(named));
     }
   }
-  auto in_named_path = [&](bool is_node, int index) {
-    for (const NamedPath& np : named_paths) {
-      for (const auto& part : np.parts) {
-        if (part == std::make_pair(is_node, index)) return true;
-      }
-    }
-    return false;
-  };
+  return Status::OK();
+}
 
-  // Narrow label-less nodes and untyped relationships to what fits.
+Status Planner::NarrowPatternTables(PatternState* s) {
   auto contains = [](const std::vector<TableId>& v, TableId t) { return std::find(v.begin(), v.end(), t) != v.end(); };
-  auto fits = [&](const PRel& r, const TableSchema& s) {
-    const auto& l = nodes[r.left].tables;
-    const auto& rt = nodes[r.right].tables;
-    bool fwd = contains(l, s.from_table) && contains(rt, s.to_table);
-    bool bwd = contains(l, s.to_table) && contains(rt, s.from_table);
+  auto fits = [&](const PRel& r, const TableSchema& schema) {
+    const auto& l = s->nodes[r.left].tables;
+    const auto& rt = s->nodes[r.right].tables;
+    bool fwd = contains(l, schema.from_table) && contains(rt, schema.to_table);
+    bool bwd = contains(l, schema.to_table) && contains(rt, schema.from_table);
     switch (r.pattern->direction) {
       case RelDirection::kRight: return fwd;
       case RelDirection::kLeft: return bwd;
@@ -1020,38 +1141,39 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     return false;
   };
   for (int round = 0; round < 3; round++) {
-    for (PRel& r : rels) {
+    for (PRel& r : s->rels) {
       if (r.pattern->variable_length) continue;  // walks may pass through other tables
       std::vector<TableId> kept;
       for (TableId t : r.tables) {
         if (fits(r, *catalog_.GetTable(t))) kept.push_back(t);
       }
       if (kept.empty() && !r.pattern->types.empty()) {
-        const TableSchema* s = catalog_.GetTable(r.tables[0]);
-        std::string l = nodes[r.left].labelled && nodes[r.left].tables.size() == 1
-                            ? TableName(nodes[r.left].tables[0]) : "?";
-        std::string rt = nodes[r.right].labelled && nodes[r.right].tables.size() == 1
-                             ? TableName(nodes[r.right].tables[0]) : "?";
-        return Error(r.pattern->position, "relationship table " + s->name + " connects " + TableName(s->from_table) +
-                                              " to " + TableName(s->to_table) + ", not " + l + " and " + rt);
+        const TableSchema* schema = catalog_.GetTable(r.tables[0]);
+        const PNode& left = s->nodes[r.left];
+        const PNode& right = s->nodes[r.right];
+        std::string l = left.labelled && left.tables.size() == 1 ? TableName(left.tables[0]) : "?";
+        std::string rt = right.labelled && right.tables.size() == 1 ? TableName(right.tables[0]) : "?";
+        return Error(r.pattern->position, "relationship table " + schema->name + " connects " +
+                                              TableName(schema->from_table) + " to " + TableName(schema->to_table) +
+                                              ", not " + l + " and " + rt);
       }
       r.tables = kept;
       // Narrow unlabelled ends.
       for (int side = 0; side < 2; side++) {
-        PNode& n = nodes[side == 0 ? r.left : r.right];
+        PNode& n = s->nodes[side == 0 ? r.left : r.right];
         if (n.labelled) continue;
         std::vector<TableId> ok;
         for (TableId nt : n.tables) {
           bool any = false;
           for (TableId t : r.tables) {
-            const TableSchema* s = catalog_.GetTable(t);
+            const TableSchema* schema = catalog_.GetTable(t);
             bool left_side = side == 0;
             bool as_from = left_side ? r.pattern->direction != RelDirection::kLeft
                                      : r.pattern->direction == RelDirection::kLeft;
             if (r.pattern->direction == RelDirection::kBoth) {
-              any |= s->from_table == nt || s->to_table == nt;
+              any |= schema->from_table == nt || schema->to_table == nt;
             } else {
-              any |= (as_from ? s->from_table : s->to_table) == nt;
+              any |= (as_from ? schema->from_table : schema->to_table) == nt;
             }
           }
           if (any) ok.push_back(nt);
@@ -1060,13 +1182,15 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       }
     }
   }
+  return Status::OK();
+}
 
-  // Variables enter the scope.
-  std::vector<int> node_slots(nodes.size());
-  for (size_t i = 0; i < nodes.size(); i++) {
-    PNode& n = nodes[i];
+void Planner::EnterPatternScope(PatternState* s, Scope* scope) {
+  s->node_slots.resize(s->nodes.size());
+  for (size_t i = 0; i < s->nodes.size(); i++) {
+    PNode& n = s->nodes[i];
     if (n.bound_before) {
-      node_slots[i] = scope->Find(n.name)->slot;
+      s->node_slots[i] = scope->Find(n.name)->slot;
       continue;
     }
     Variable v;
@@ -1074,126 +1198,131 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
     v.type = LogicalType::kNode;
     v.tables = n.tables;
     v.anonymous = n.name.rfind("_anon", 0) == 0;
-    node_slots[i] = scope->Add(n.name, v)->slot;
+    s->node_slots[i] = scope->Add(n.name, v)->slot;
   }
-  std::vector<int> rel_slots(rels.size());
-  for (size_t i = 0; i < rels.size(); i++) {
+  s->rel_slots.resize(s->rels.size());
+  for (size_t i = 0; i < s->rels.size(); i++) {
+    const bool variable_length = s->rels[i].pattern->variable_length;
     Variable v;
-    v.kind = rels[i].pattern->variable_length ? VarKind::kPath : VarKind::kRel;
-    v.type = rels[i].pattern->variable_length ? LogicalType::kRecursiveRel : LogicalType::kRel;
-    v.tables = rels[i].tables;
-    v.anonymous = rels[i].name.rfind("_anon", 0) == 0;
-    rel_slots[i] = scope->Add(rels[i].name, v)->slot;
+    v.kind = variable_length ? VarKind::kPath : VarKind::kRel;
+    v.type = variable_length ? LogicalType::kRecursiveRel : LogicalType::kRel;
+    v.tables = s->rels[i].tables;
+    v.anonymous = s->rels[i].name.rfind("_anon", 0) == 0;
+    s->rel_slots[i] = scope->Add(s->rels[i].name, v)->slot;
   }
-  for (NamedPath& np : named_paths) {
+  for (NamedPath& np : s->named_paths) {
     Variable v;
     v.kind = VarKind::kPath;
     v.type = LogicalType::kRecursiveRel;
     np.slot = scope->Add(np.name, v)->slot;
   }
+}
 
-  // Predicates: inline maps and WHERE conjuncts.
-  std::vector<Conjunct> conjuncts;
-  auto add_map = [&](const std::string& var, const PropertyMap& map, const SourcePosition& pos, const Scope& base,
-                     std::vector<Conjunct>* into) -> Status {
-    for (const auto& [key, value] : map) {
-      Expression var_expr(ExpressionKind::kVariable, pos);
-      var_expr.name = var;
-      auto prop = std::make_unique<Expression>(ExpressionKind::kProperty, value->position);
-      prop->name = key;
-      prop->children.push_back(std::make_unique<Expression>(ExpressionKind::kVariable, pos));
-      prop->children[0]->name = var;
-      Scope bind_scope = base;
-      bind_scope.vars[var].anonymous = false;
-      ASSIGN_OR_RETURN(BoundExpressionPtr lhs, Bind(*prop, bind_scope, nullptr));
-      ASSIGN_OR_RETURN(BoundExpressionPtr rhs, Bind(*value, base, nullptr));
-      if (lhs->type != LogicalType::kAny && rhs->type != LogicalType::kAny && lhs->type != rhs->type &&
-          !(IsNumericType(lhs->type) && IsNumericType(rhs->type))) {
-        return Error(value->position, "type mismatch: property " + key + " is " + LogicalTypeName(lhs->type) +
-                                          ", not " + LogicalTypeName(rhs->type));
-      }
-      auto eq = std::make_unique<BoundExpression>();
-      eq->kind = BoundKind::kBinary;
-      eq->binary_op = BinaryOperator::kEqual;
-      eq->type = LogicalType::kBool;
-      eq->position = value->position;
-      eq->children.push_back(std::move(lhs));
-      eq->children.push_back(std::move(rhs));
-      Conjunct c;
-      c.expr = std::move(eq);
-      c.vars = ReferencedVariables(*value);
-      c.vars.insert(var);
-      into->push_back(std::move(c));
+Status Planner::AddPropertyMap(const std::string& var, const PropertyMap& map, const SourcePosition& pos,
+                               const Scope& base, std::vector<Conjunct>* into) {
+  for (const auto& [key, value] : map) {
+    auto prop = std::make_unique<Expression>(ExpressionKind::kProperty, value->position);
+    prop->name = key;
+    prop->children.push_back(std::make_unique<Expression>(ExpressionKind::kVariable, pos));
+    prop->children[0]->name = var;
+    Scope bind_scope = base;
+    bind_scope.vars[var].anonymous = false;
+    ASSIGN_OR_RETURN(BoundExpressionPtr lhs, Bind(*prop, bind_scope, nullptr));
+    ASSIGN_OR_RETURN(BoundExpressionPtr rhs, Bind(*value, base, nullptr));
+    if (lhs->type != LogicalType::kAny && rhs->type != LogicalType::kAny && lhs->type != rhs->type &&
+        !(IsNumericType(lhs->type) && IsNumericType(rhs->type))) {
+      return Error(value->position, "type mismatch: property " + key + " is " + LogicalTypeName(lhs->type) +
+                                        ", not " + LogicalTypeName(rhs->type));
     }
-    return Status::OK();
-  };
-  for (const auto& [index, np] : node_maps) {
-    RETURN_IF_ERROR(add_map(nodes[index].name, np->properties, np->position, *scope, &conjuncts));
+    auto eq = std::make_unique<BoundExpression>();
+    eq->kind = BoundKind::kBinary;
+    eq->binary_op = BinaryOperator::kEqual;
+    eq->type = LogicalType::kBool;
+    eq->position = value->position;
+    eq->children.push_back(std::move(lhs));
+    eq->children.push_back(std::move(rhs));
+    Conjunct c;
+    c.expr = std::move(eq);
+    c.vars = ReferencedVariables(*value);
+    c.vars.insert(var);
+    into->push_back(std::move(c));
   }
-  std::vector<VarLengthSpec> var_specs(rels.size());
-  for (size_t i = 0; i < rels.size(); i++) {
-    const RelPattern& rp = *rels[i].pattern;
-    if (!rp.variable_length) {
-      RETURN_IF_ERROR(add_map(rels[i].name, rp.properties, rp.position, *scope, &conjuncts));
-      continue;
+  return Status::OK();
+}
+
+Status Planner::BindHopFilters(PatternState* s, size_t rel, Scope* scope) {
+  const RelPattern& rp = *s->rels[rel].pattern;
+  if (rp.properties.empty() && !rp.filter_where) return Status::OK();
+  // The edge and node under test live in slots of their own; the filters
+  // may also read variables bound before this MATCH.
+  VarLengthSpec& spec = s->var_specs[rel];
+  const std::string edge_var = "_anon" + std::to_string(anon_counter_++);
+  const std::string node_var = "_anon" + std::to_string(anon_counter_++);
+  Variable ev;
+  ev.kind = VarKind::kRel;
+  ev.type = LogicalType::kRel;
+  ev.tables = s->rels[rel].tables;
+  ev.anonymous = true;
+  spec.edge_slot = scope->Add(edge_var, ev)->slot;
+  Variable nv;
+  nv.kind = VarKind::kNode;
+  nv.type = LogicalType::kNode;
+  for (const TableSchema* t : catalog_.Tables()) {
+    if (!t->is_rel()) nv.tables.push_back(t->id);
+  }
+  nv.anonymous = true;
+  spec.node_slot = scope->Add(node_var, nv)->slot;
+  Scope filter_scope;
+  for (const std::string& name : s->outer_names) filter_scope.vars[name] = *scope->Find(name);
+  filter_scope.vars[edge_var] = *scope->Find(edge_var);
+  std::vector<Conjunct> hop_conjuncts;
+  RETURN_IF_ERROR(AddPropertyMap(edge_var, rp.properties, rp.position, filter_scope, &hop_conjuncts));
+  for (Conjunct& c : hop_conjuncts) spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(c.expr));
+  if (!rp.filter_where) return Status::OK();
+  filter_scope.vars[rp.filter_rel_variable] = *scope->Find(edge_var);
+  filter_scope.vars[rp.filter_rel_variable].anonymous = false;
+  filter_scope.vars[rp.filter_node_variable] = *scope->Find(node_var);
+  filter_scope.vars[rp.filter_node_variable].anonymous = false;
+  for (const Expression* e : AndParts(rp.filter_where.get())) {
+    if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
+    const std::set<std::string> vars = ReferencedVariables(*e);
+    const bool reads_rel = vars.count(rp.filter_rel_variable) > 0;
+    const bool reads_node = vars.count(rp.filter_node_variable) > 0;
+    if (reads_rel && reads_node) {
+      return Error(e->position, "a condition of a variable-length relationship's filter may read " +
+                                    rp.filter_rel_variable + " or " + rp.filter_node_variable + ", not both",
+                   StatusCode::kUnsupported);
     }
-    // A variable-length relationship's inline map and `(r, n | WHERE ...)`
-    // filter are tested on every hop, on an edge and a node in slots of
-    // their own; they may read variables bound before this MATCH.
-    if (rp.properties.empty() && !rp.filter_where) continue;
-    VarLengthSpec& spec = var_specs[i];
-    const std::string edge_var = "_anon" + std::to_string(anon_counter_++);
-    const std::string node_var = "_anon" + std::to_string(anon_counter_++);
-    Variable ev;
-    ev.kind = VarKind::kRel;
-    ev.type = LogicalType::kRel;
-    ev.tables = rels[i].tables;
-    ev.anonymous = true;
-    spec.edge_slot = scope->Add(edge_var, ev)->slot;
-    Variable nv;
-    nv.kind = VarKind::kNode;
-    nv.type = LogicalType::kNode;
-    for (const TableSchema* t : catalog_.Tables()) {
-      if (!t->is_rel()) nv.tables.push_back(t->id);
+    for (const std::string& v : vars) {
+      if (v != rp.filter_rel_variable && v != rp.filter_node_variable && !s->outer_names.count(v)) {
+        return Error(e->position, "variable " + v + " is not in scope of the variable-length relationship's filter",
+                     StatusCode::kNotFound);
+      }
     }
-    nv.anonymous = true;
-    spec.node_slot = scope->Add(node_var, nv)->slot;
-    Scope filter_scope;
-    for (const std::string& name : outer_names) filter_scope.vars[name] = *scope->Find(name);
-    filter_scope.vars[edge_var] = *scope->Find(edge_var);
-    std::vector<Conjunct> hop_conjuncts;
-    RETURN_IF_ERROR(add_map(edge_var, rp.properties, rp.position, filter_scope, &hop_conjuncts));
-    for (Conjunct& c : hop_conjuncts) spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(c.expr));
-    if (!rp.filter_where) continue;
-    filter_scope.vars[rp.filter_rel_variable] = *scope->Find(edge_var);
-    filter_scope.vars[rp.filter_rel_variable].anonymous = false;
-    filter_scope.vars[rp.filter_node_variable] = *scope->Find(node_var);
-    filter_scope.vars[rp.filter_node_variable].anonymous = false;
-    for (const Expression* e : AndParts(rp.filter_where.get())) {
-      if (ContainsAggregate(*e)) return Error(e->position, "aggregate functions are not allowed in WHERE");
-      const std::set<std::string> vars = ReferencedVariables(*e);
-      const bool reads_rel = vars.count(rp.filter_rel_variable) > 0;
-      const bool reads_node = vars.count(rp.filter_node_variable) > 0;
-      if (reads_rel && reads_node) {
-        return Error(e->position, "a condition of a variable-length relationship's filter may read " +
-                                      rp.filter_rel_variable + " or " + rp.filter_node_variable + ", not both",
-                     StatusCode::kUnsupported);
-      }
-      for (const std::string& v : vars) {
-        if (v != rp.filter_rel_variable && v != rp.filter_node_variable && !outer_names.count(v)) {
-          return Error(e->position, "variable " + v + " is not in scope of the variable-length relationship's filter",
-                       StatusCode::kNotFound);
-        }
-      }
-      ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, filter_scope, nullptr));
-      if (!IsOrAny(b->type, LogicalType::kBool)) {
-        return Error(e->position, std::string("WHERE expects a BOOL expression, not ") + LogicalTypeName(b->type));
-      }
-      if (reads_node) {
-        spec.node_filter = MakeAnd(std::move(spec.node_filter), std::move(b));
-      } else {
-        spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(b));
-      }
+    ASSIGN_OR_RETURN(BoundExpressionPtr b, Bind(*e, filter_scope, nullptr));
+    if (!IsOrAny(b->type, LogicalType::kBool)) {
+      return Error(e->position, std::string("WHERE expects a BOOL expression, not ") + LogicalTypeName(b->type));
+    }
+    if (reads_node) {
+      spec.node_filter = MakeAnd(std::move(spec.node_filter), std::move(b));
+    } else {
+      spec.edge_filter = MakeAnd(std::move(spec.edge_filter), std::move(b));
+    }
+  }
+  return Status::OK();
+}
+
+Status Planner::BindPatternPredicates(PatternState* s, const Expression* where, Scope* scope) {
+  for (const auto& [index, np] : s->node_maps) {
+    RETURN_IF_ERROR(AddPropertyMap(s->nodes[index].name, np->properties, np->position, *scope, &s->conjuncts));
+  }
+  s->var_specs.resize(s->rels.size());
+  for (size_t i = 0; i < s->rels.size(); i++) {
+    const RelPattern& rp = *s->rels[i].pattern;
+    if (rp.variable_length) {
+      RETURN_IF_ERROR(BindHopFilters(s, i, scope));
+    } else {
+      RETURN_IF_ERROR(AddPropertyMap(s->rels[i].name, rp.properties, rp.position, *scope, &s->conjuncts));
     }
   }
   if (where != nullptr) {
@@ -1206,274 +1335,219 @@ Status Planner::PlanPatterns(const std::vector<const PathPattern*>& patterns, co
       Conjunct c;
       c.expr = std::move(b);
       c.vars = ReferencedVariables(*e);
-      conjuncts.push_back(std::move(c));
+      s->conjuncts.push_back(std::move(c));
     }
   }
-
   // Which names count as bound: everything in scope before, plus what the
   // plan binds as it goes.
-  std::set<std::string> bound;
   for (const auto& [name, v] : scope->vars) {
-    bool is_new = node_index.count(name) > 0 && !nodes[node_index[name]].bound_before;
-    for (const PRel& r : rels) is_new |= r.name == name;
-    for (const NamedPath& np : named_paths) is_new |= np.name == name;
-    if (!is_new) bound.insert(name);
+    bool is_new = s->node_index.count(name) > 0 && !s->nodes[s->node_index.at(name)].bound_before;
+    for (const PRel& r : s->rels) is_new |= r.name == name;
+    for (const NamedPath& np : s->named_paths) is_new |= np.name == name;
+    if (!is_new) s->bound.insert(name);
   }
-  auto ready = [&](const Conjunct& c) {
-    for (const std::string& v : c.vars) {
-      if (!bound.count(v)) return false;
-    }
-    return true;
-  };
-  auto ready_except = [&](const Conjunct& c, const std::string& name) {
-    for (const std::string& v : c.vars) {
-      if (v != name && !bound.count(v)) return false;
-    }
-    return true;
-  };
-  // Removes and ANDs the conjuncts that became ready.
-  auto take_ready = [&]() {
-    BoundExpressionPtr out;
-    for (Conjunct& c : conjuncts) {
-      if (c.expr && ready(c)) out = MakeAnd(std::move(out), std::move(c.expr));
-    }
-    conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
-                    conjuncts.end());
-    return out;
-  };
-  if (auto pre = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(pre));
-  // Decided before the conjuncts are placed (which consumes them).
-  std::optional<CountablePattern> countable;
-  if (options_.factorize_counts && next_aggregates_ && named_paths.empty()) {
-    if (auto paths = CountablePaths(nodes, rels, conjuncts, node_slots, rel_slots)) {
-      countable.emplace(CountablePattern{});
-      countable->input = plan->get();
-      countable->paths = std::move(*paths);
-      countable->node_slots.insert(node_slots.begin(), node_slots.end());
-      countable->rel_slots.insert(rel_slots.begin(), rel_slots.end());
-    }
-  }
+  return Status::OK();
+}
 
-  // Start points and extends, one connected part at a time.
-  auto bind_node = [&](int i) {
-    nodes[i].bound = true;
-    bound.insert(nodes[i].name);
-  };
-  // After each step: build the named paths whose parts are all bound, then
-  // filter by what became ready.
-  auto finish_step = [&]() {
-    for (NamedPath& np : named_paths) {
-      if (np.built) continue;
-      bool ready_path = true;
-      for (const auto& [is_node, index] : np.parts) ready_path &= bound.count(is_node ? nodes[index].name : rels[index].name) > 0;
-      if (!ready_path) continue;
-      std::vector<BuildPath::Part> parts;
-      for (const auto& [is_node, index] : np.parts) {
-        parts.push_back(BuildPath::Part{is_node ? node_slots[index] : rel_slots[index], is_node});
-      }
-      *plan = std::make_unique<BuildPath>(std::move(*plan), np.name, np.slot, std::move(parts));
-      np.built = true;
-      bound.insert(np.name);
+void Planner::FinishPatternStep(PatternState* s, OperatorPtr* plan) {
+  for (NamedPath& np : s->named_paths) {
+    if (np.built) continue;
+    bool ready = true;
+    for (const auto& [is_node, index] : np.parts) {
+      ready &= s->bound.count(is_node ? s->nodes[index].name : s->rels[index].name) > 0;
     }
-    if (auto f = take_ready()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
-  };
-  finish_step();  // paths of nodes bound before
-  // Whether node `i` can be found by a primary-key lookup.
-  auto has_key_lookup = [&](int i) {
-    if (nodes[i].tables.size() != 1) return false;
-    const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
-    const std::string& pk = s->properties[s->primary_key].name;
-    for (const Conjunct& c : conjuncts) {
-      if (c.expr && ready_except(c, nodes[i].name) && PrimaryKeyValue(*c.expr, node_slots[i], pk) != nullptr) {
-        return true;
-      }
+    if (!ready) continue;
+    std::vector<BuildPath::Part> parts;
+    for (const auto& [is_node, index] : np.parts) {
+      parts.push_back(BuildPath::Part{is_node ? s->node_slots[index] : s->rel_slots[index], is_node});
     }
-    return false;
-  };
-  while (true) {
-    // Extend along any relationship with a bound end.
-    bool progressed = false;
-    for (size_t ri = 0; ri < rels.size(); ri++) {
-      PRel& r = rels[ri];
-      if (r.planned) continue;
-      bool lb = nodes[r.left].bound, rb = nodes[r.right].bound;
-      if (!lb && !rb) continue;
-      int from = lb ? r.left : r.right;
-      int to = lb ? r.right : r.left;
-      RelDirection d = r.pattern->direction;
-      std::vector<ExtendStep> steps = ExtendSteps(nodes, r, from);
-      bool to_bound = nodes[to].bound;
-      if (r.pattern->variable_length && !to_bound && has_key_lookup(to)) {
-        continue;  // look the other end up first: the search can then stop there
-      }
-      if (r.pattern->variable_length) {
-        VarLengthSpec& spec = var_specs[ri];
-        // Steps for every hop: any table of the pattern, in the wanted direction.
-        const bool from_is_left = from == r.left;
-        for (TableId t : r.tables) {
-          const TableSchema* s = catalog_.GetTable(t);
-          if (d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left) {
-            spec.steps.push_back(ExtendStep{t, true, s->from_table, s->to_table});
-          }
-          if (d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left) {
-            spec.steps.push_back(ExtendStep{t, false, s->to_table, s->from_table});
-          }
-        }
-        r.planned = true;
-        bound.insert(r.name);
-        if (!to_bound) bind_node(to);
-        spec.from_slot = node_slots[from];
-        spec.to_slot = node_slots[to];
-        spec.to_bound = to_bound;
-        if (r.name.rfind("_anon", 0) != 0 || in_named_path(false, static_cast<int>(ri))) spec.path_slot = rel_slots[ri];
-        spec.reverse_path = !from_is_left;
-        spec.to_tables = nodes[to].tables;
-        spec.min_hops = r.pattern->min_hops.value_or(1);
-        spec.max_hops = r.pattern->max_hops.value_or(kMaxVarLengthHops);
-        spec.mode = r.pattern->semantics == PathSemantics::kShortest      ? PathMode::kShortest
-                    : r.pattern->semantics == PathSemantics::kAllShortest ? PathMode::kAllShortest
-                                                                          : PathMode::kWalk;
-        std::string kind = spec.mode == PathMode::kShortest      ? " SHORTEST "
+    *plan = std::make_unique<BuildPath>(std::move(*plan), np.name, np.slot, std::move(parts));
+    np.built = true;
+    s->bound.insert(np.name);
+  }
+  if (auto f = s->TakeReady()) *plan = std::make_unique<Filter>(std::move(*plan), std::move(f));
+}
+
+bool Planner::HasKeyLookup(const PatternState& s, int i) const {
+  if (s.nodes[i].tables.size() != 1) return false;
+  const TableSchema* schema = catalog_.GetTable(s.nodes[i].tables[0]);
+  const std::string& pk = schema->properties[schema->primary_key].name;
+  for (const Conjunct& c : s.conjuncts) {
+    if (c.expr && s.ReadyExcept(c, s.nodes[i].name) && PrimaryKeyValue(*c.expr, s.node_slots[i], pk) != nullptr) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Planner::PlanVarLengthExtend(PatternState* s, size_t rel, int from, OperatorPtr* plan) {
+  PRel& r = s->rels[rel];
+  const int to = from == r.left ? r.right : r.left;
+  const RelDirection d = r.pattern->direction;
+  const bool from_is_left = from == r.left;
+  VarLengthSpec& spec = s->var_specs[rel];
+  // Steps for every hop: any table of the pattern, in the wanted direction.
+  for (TableId t : r.tables) {
+    const TableSchema* schema = catalog_.GetTable(t);
+    if (d == RelDirection::kBoth || (d == RelDirection::kRight) == from_is_left) {
+      spec.steps.push_back(ExtendStep{t, true, schema->from_table, schema->to_table});
+    }
+    if (d == RelDirection::kBoth || (d == RelDirection::kLeft) == from_is_left) {
+      spec.steps.push_back(ExtendStep{t, false, schema->to_table, schema->from_table});
+    }
+  }
+  const bool to_bound = s->nodes[to].bound;
+  r.planned = true;
+  s->bound.insert(r.name);
+  if (!to_bound) s->BindNode(to);
+  spec.from_slot = s->node_slots[from];
+  spec.to_slot = s->node_slots[to];
+  spec.to_bound = to_bound;
+  const bool anonymous = r.name.rfind("_anon", 0) == 0;
+  if (!anonymous || s->InNamedPath(false, static_cast<int>(rel))) spec.path_slot = s->rel_slots[rel];
+  spec.reverse_path = !from_is_left;
+  spec.to_tables = s->nodes[to].tables;
+  spec.min_hops = r.pattern->min_hops.value_or(1);
+  spec.max_hops = r.pattern->max_hops.value_or(kMaxVarLengthHops);
+  spec.mode = r.pattern->semantics == PathSemantics::kShortest      ? PathMode::kShortest
+              : r.pattern->semantics == PathSemantics::kAllShortest ? PathMode::kAllShortest
+                                                                    : PathMode::kWalk;
+  const std::string kind = spec.mode == PathMode::kShortest      ? " SHORTEST "
                            : spec.mode == PathMode::kAllShortest ? " ALL SHORTEST "
                                                                  : "";
-        // Arrows as seen from the node the walk starts at.
-        const bool outgoing = d == RelDirection::kRight ? from_is_left : !from_is_left;
-        const char* left_arrow = d != RelDirection::kBoth && !outgoing ? "<-[" : "-[";
-        const char* right_arrow = d != RelDirection::kBoth && outgoing ? "]->(" : "]-(";
-        std::string desc = "VarLengthExtend (" + nodes[from].name + ")" + left_arrow +
-                           (r.name.rfind("_anon", 0) == 0 ? "" : r.name) + "*" + kind +
-                           std::to_string(spec.min_hops) + ".." + std::to_string(spec.max_hops) + right_arrow +
-                           nodes[to].name + ")";
-        if (spec.edge_filter) desc += " edge_filter=" + spec.edge_filter->ToString();
-        if (spec.node_filter) desc += " node_filter=" + spec.node_filter->ToString();
-        *plan = std::make_unique<VarLengthExtend>(std::move(*plan), desc, std::move(spec));
-        finish_step();
-        progressed = true;
-        continue;
-      }
-      r.planned = true;
-      bound.insert(r.name);
-      if (!to_bound) bind_node(to);
-      std::string desc = "Extend (" + nodes[from].name + ")" + (d == RelDirection::kLeft && from == r.left ? "<-" : "-") +
-                         "[" + r.name + "]" + (d == RelDirection::kRight && from == r.left ? "->" : "-") + "(" +
-                         nodes[to].name + ")";
-      if (d == RelDirection::kRight && from != r.left) desc = "Extend (" + nodes[from].name + ")<-[" + r.name + "]-(" + nodes[to].name + ")";
-      if (d == RelDirection::kLeft && from != r.left) desc = "Extend (" + nodes[from].name + ")-[" + r.name + "]->(" + nodes[to].name + ")";
-      // An anonymous relationship without predicates is never read: leave
-      // its slot empty rather than build a value per edge.
-      bool rel_read = r.name.rfind("_anon", 0) != 0 || in_named_path(false, static_cast<int>(ri));
-      for (const Conjunct& c : conjuncts) rel_read |= c.expr && c.vars.count(r.name) > 0;
-      BoundExpressionPtr filter = take_ready();
-      *plan = std::make_unique<Extend>(std::move(*plan), desc, node_slots[from], rel_read ? rel_slots[ri] : -1,
-                                       node_slots[to], to_bound, std::move(steps), std::move(filter), nullptr);
-      finish_step();
-      progressed = true;
+  // Arrows as seen from the node the walk starts at.
+  const bool outgoing = d == RelDirection::kRight ? from_is_left : !from_is_left;
+  const char* left_arrow = d != RelDirection::kBoth && !outgoing ? "<-[" : "-[";
+  const char* right_arrow = d != RelDirection::kBoth && outgoing ? "]->(" : "]-(";
+  std::string desc = "VarLengthExtend (" + s->nodes[from].name + ")" + left_arrow + (anonymous ? "" : r.name) + "*" +
+                     kind + std::to_string(spec.min_hops) + ".." + std::to_string(spec.max_hops) + right_arrow +
+                     s->nodes[to].name + ")";
+  if (spec.edge_filter) desc += " edge_filter=" + spec.edge_filter->ToString();
+  if (spec.node_filter) desc += " node_filter=" + spec.node_filter->ToString();
+  *plan = std::make_unique<VarLengthExtend>(std::move(*plan), desc, std::move(spec));
+  FinishPatternStep(s, plan);
+}
+
+void Planner::PlanExtend(PatternState* s, size_t rel, int from, OperatorPtr* plan) {
+  PRel& r = s->rels[rel];
+  const int to = from == r.left ? r.right : r.left;
+  const RelDirection d = r.pattern->direction;
+  std::vector<ExtendStep> steps = ExtendSteps(s->nodes, r, from);
+  const bool to_bound = s->nodes[to].bound;
+  r.planned = true;
+  s->bound.insert(r.name);
+  if (!to_bound) s->BindNode(to);
+  const std::string& f = s->nodes[from].name;
+  const std::string& t = s->nodes[to].name;
+  std::string desc = "Extend (" + f + ")" + (d == RelDirection::kLeft && from == r.left ? "<-" : "-") + "[" + r.name +
+                     "]" + (d == RelDirection::kRight && from == r.left ? "->" : "-") + "(" + t + ")";
+  if (d == RelDirection::kRight && from != r.left) desc = "Extend (" + f + ")<-[" + r.name + "]-(" + t + ")";
+  if (d == RelDirection::kLeft && from != r.left) desc = "Extend (" + f + ")-[" + r.name + "]->(" + t + ")";
+  // An anonymous relationship without predicates is never read: leave
+  // its slot empty rather than build a value per edge.
+  bool rel_read = r.name.rfind("_anon", 0) != 0 || s->InNamedPath(false, static_cast<int>(rel));
+  for (const Conjunct& c : s->conjuncts) rel_read |= c.expr && c.vars.count(r.name) > 0;
+  BoundExpressionPtr filter = s->TakeReady();
+  *plan = std::make_unique<Extend>(std::move(*plan), desc, s->node_slots[from], rel_read ? s->rel_slots[rel] : -1,
+                                   s->node_slots[to], to_bound, std::move(steps), std::move(filter), nullptr);
+  FinishPatternStep(s, plan);
+}
+
+bool Planner::PlanKeyLookup(PatternState* s, OperatorPtr* plan) {
+  for (size_t i = 0; i < s->nodes.size(); i++) {
+    if (s->nodes[i].bound || s->nodes[i].tables.size() != 1) continue;
+    const TableSchema* schema = catalog_.GetTable(s->nodes[i].tables[0]);
+    const std::string& pk = schema->properties[schema->primary_key].name;
+    for (Conjunct& c : s->conjuncts) {
+      if (!s->ReadyExcept(c, s->nodes[i].name)) continue;
+      const BoundExpression* value = PrimaryKeyValue(*c.expr, s->node_slots[i], pk);
+      if (value == nullptr) continue;
+      BoundExpressionPtr key = value->Clone();
+      c.expr.reset();
+      s->DropTaken();
+      s->BindNode(static_cast<int>(i));
+      BoundExpressionPtr filter = s->TakeReady();
+      *plan = std::make_unique<IndexLookup>(std::move(*plan), s->node_slots[i], s->nodes[i].name,
+                                            s->nodes[i].tables[0], std::move(key), std::move(filter));
+      FinishPatternStep(s, plan);
+      return true;
     }
-    if (progressed) continue;
-    // Start a new connected part at an unbound node.
-    int start = -1;
-    BoundExpressionPtr key;
-    for (size_t i = 0; i < nodes.size() && start < 0; i++) {
-      if (nodes[i].bound || nodes[i].tables.size() != 1) continue;
-      const TableSchema* s = catalog_.GetTable(nodes[i].tables[0]);
-      const std::string& pk = s->properties[s->primary_key].name;
-      for (Conjunct& c : conjuncts) {
-        if (!ready_except(c, nodes[i].name)) continue;
-        const BoundExpression* value = PrimaryKeyValue(*c.expr, node_slots[i], pk);
-        if (value == nullptr) continue;
-        start = static_cast<int>(i);
-        key = value->Clone();
+  }
+  return false;
+}
+
+bool Planner::PlanScan(PatternState* s, OperatorPtr* plan) {
+  // The unbound node with the fewest expected rows: its tables' size,
+  // divided by 4 for each predicate that reads only it (a rough
+  // selectivity, enough to start a pattern at its filtered end).
+  int start = -1;
+  double best_rows = 0;
+  for (size_t i = 0; i < s->nodes.size(); i++) {
+    if (s->nodes[i].bound) continue;
+    double rows = 0;
+    for (TableId t : s->nodes[i].tables) {
+      if (store_ != nullptr) {
+        Result<uint64_t> n = store_->CountNodes(TableName(t));
+        rows += n.ok() ? static_cast<double>(*n) : 0;
+      }
+    }
+    for (const Conjunct& c : s->conjuncts) {
+      if (c.expr && c.vars.size() == 1 && c.vars.count(s->nodes[i].name)) rows /= 4;
+    }
+    if (start < 0 || rows < best_rows) {
+      start = static_cast<int>(i);
+      best_rows = rows;
+    }
+  }
+  if (start < 0) return false;
+  // A scan below rows already bound would run once per row: when an
+  // equality links the node to them, join by hash instead. (Not after a
+  // write: the hash table is built once, before the rows' writes.)
+  const std::string& start_name = s->nodes[start].name;
+  const int start_slot = s->node_slots[start];
+  bool rows_bound = !s->outer_names.empty();
+  for (const PNode& n : s->nodes) rows_bound |= n.bound;
+  BoundExpressionPtr build_key, probe_key;
+  if (rows_bound && !writes_) {
+    for (Conjunct& c : s->conjuncts) {
+      if (!c.expr || !c.vars.count(start_name) || !s->ReadyExcept(c, start_name)) continue;
+      const BoundExpression& e = *c.expr;
+      if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) continue;
+      std::set<int> reads[2];
+      for (int side = 0; side < 2; side++) CollectSlots(*e.children[side], &reads[side]);
+      const std::set<int> only_start{start_slot};
+      for (int side = 0; side < 2 && !build_key; side++) {
+        if (reads[side] != only_start || reads[1 - side].count(start_slot)) continue;
+        build_key = e.children[side]->Clone();
+        probe_key = e.children[1 - side]->Clone();
+      }
+      if (build_key) {
         c.expr.reset();
         break;
       }
     }
-    if (start >= 0) {
-      conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
-                      conjuncts.end());
-      bind_node(start);
-      BoundExpressionPtr filter = take_ready();
-      *plan = std::make_unique<IndexLookup>(std::move(*plan), node_slots[start], nodes[start].name,
-                                            nodes[start].tables[0], std::move(key), std::move(filter));
-      finish_step();
-      continue;
-    }
-    // The unbound node with the fewest expected rows: its tables' size,
-    // divided by 4 for each predicate that reads only it (a rough
-    // selectivity, enough to start a pattern at its filtered end).
-    double best_rows = 0;
-    for (size_t i = 0; i < nodes.size(); i++) {
-      if (nodes[i].bound) continue;
-      double rows = 0;
-      for (TableId t : nodes[i].tables) {
-        if (store_ != nullptr) {
-          Result<uint64_t> n = store_->CountNodes(TableName(t));
-          rows += n.ok() ? static_cast<double>(*n) : 0;
-        }
-      }
-      for (const Conjunct& c : conjuncts) {
-        if (c.expr && c.vars.size() == 1 && c.vars.count(nodes[i].name)) rows /= 4;
-      }
-      if (start < 0 || rows < best_rows) {
-        start = static_cast<int>(i);
-        best_rows = rows;
-      }
-    }
-    if (start < 0) break;
-    // A scan below rows already bound would run once per row: when an
-    // equality links the node to them, join by hash instead. (Not after a
-    // write: the hash table is built once, before the rows' writes.)
-    const std::string& start_name = nodes[start].name;
-    bool rows_bound = !outer_names.empty() && !writes_;
-    for (const PNode& n : nodes) rows_bound |= n.bound && !writes_;
-    BoundExpressionPtr build_key, probe_key;
-    if (rows_bound) {
-      for (Conjunct& c : conjuncts) {
-        if (!c.expr || !c.vars.count(start_name) || !ready_except(c, start_name)) continue;
-        const BoundExpression& e = *c.expr;
-        if (e.kind != BoundKind::kBinary || e.binary_op != BinaryOperator::kEqual) continue;
-        std::set<int> reads[2];
-        for (int side = 0; side < 2; side++) CollectSlots(*e.children[side], &reads[side]);
-        const std::set<int> only_start{node_slots[start]};
-        for (int side = 0; side < 2 && !build_key; side++) {
-          if (reads[side] != only_start || reads[1 - side].count(node_slots[start])) continue;
-          build_key = e.children[side]->Clone();
-          probe_key = e.children[1 - side]->Clone();
-        }
-        if (build_key) {
-          c.expr.reset();
-          break;
-        }
-      }
-    }
-    // Predicates on the scanned node alone go into the scan.
-    bind_node(start);
-    BoundExpressionPtr pushed, rest;
-    for (Conjunct& c : conjuncts) {
-      if (!c.expr || !ready(c)) continue;
-      bool only_this = true;
-      for (const std::string& v : c.vars) only_this &= v == nodes[start].name;
-      if (only_this) pushed = MakeAnd(std::move(pushed), std::move(c.expr));
-    }
-    conjuncts.erase(std::remove_if(conjuncts.begin(), conjuncts.end(), [](const Conjunct& c) { return !c.expr; }),
-                    conjuncts.end());
-    if (build_key) {
-      auto build = std::make_unique<NodeScan>(std::make_unique<SingleRow>(), node_slots[start], start_name,
-                                              nodes[start].tables, std::move(pushed));
-      *plan = std::make_unique<HashJoin>(std::move(*plan), std::move(build), node_slots[start], std::move(build_key),
-                                         std::move(probe_key));
-    } else {
-      *plan = std::make_unique<NodeScan>(std::move(*plan), node_slots[start], nodes[start].name, nodes[start].tables,
-                                         std::move(pushed));
-    }
-    finish_step();
   }
-  finish_step();
-  if (!conjuncts.empty()) return Error(conjuncts[0].expr->position, "predicate reads an unbound variable");
-  if (countable) {
-    countable->output = plan->get();
-    countable_ = std::move(countable);
+  // Predicates on the scanned node alone go into the scan.
+  s->BindNode(start);
+  BoundExpressionPtr pushed;
+  for (Conjunct& c : s->conjuncts) {
+    if (!c.expr || !s->Ready(c)) continue;
+    bool only_this = true;
+    for (const std::string& v : c.vars) only_this &= v == start_name;
+    if (only_this) pushed = MakeAnd(std::move(pushed), std::move(c.expr));
   }
-  return Status::OK();
+  s->DropTaken();
+  const std::vector<TableId>& tables = s->nodes[start].tables;
+  if (build_key) {
+    auto build = std::make_unique<NodeScan>(std::make_unique<SingleRow>(), start_slot, start_name, tables,
+                                            std::move(pushed));
+    *plan = std::make_unique<HashJoin>(std::move(*plan), std::move(build), start_slot, std::move(build_key),
+                                       std::move(probe_key));
+  } else {
+    *plan = std::make_unique<NodeScan>(std::move(*plan), start_slot, start_name, tables, std::move(pushed));
+  }
+  FinishPatternStep(s, plan);
+  return true;
 }
 
 std::vector<ExtendStep> Planner::ExtendSteps(const std::vector<PNode>& nodes, const PRel& r, int from) const {
