@@ -2290,7 +2290,6 @@ Status EmitMerged(const Row& in, int slot, std::vector<Value> entities, const st
 
 }  // namespace
 
-
 Merge::Merge(OperatorPtr input, int slot, TableId table, std::vector<std::pair<uint32_t, BoundExpressionPtr>> props,
              std::vector<SetItemSpec> on_create, std::vector<SetItemSpec> on_match, bool* wrote)
     : slot_(slot),
