@@ -237,6 +237,19 @@ struct Scope {
   }
 };
 
+// A node, relationship or path variable added to `scope`: its slot.
+int AddGraphVariable(Scope* scope, const std::string& name, VarKind kind, std::vector<TableId> tables,
+                     bool anonymous) {
+  Variable v;
+  v.kind = kind;
+  v.type = kind == VarKind::kNode ? LogicalType::kNode
+           : kind == VarKind::kRel ? LogicalType::kRel
+                                   : LogicalType::kRecursiveRel;
+  v.tables = std::move(tables);
+  v.anonymous = anonymous;
+  return scope->Add(name, v)->slot;
+}
+
 // Aggregates found while binding a projection item.
 struct AggregateCollector {
   std::vector<AggregateSpec> specs;
@@ -1193,29 +1206,15 @@ void Planner::EnterPatternScope(PatternState* s, Scope* scope) {
       s->node_slots[i] = scope->Find(n.name)->slot;
       continue;
     }
-    Variable v;
-    v.kind = VarKind::kNode;
-    v.type = LogicalType::kNode;
-    v.tables = n.tables;
-    v.anonymous = n.name.rfind("_anon", 0) == 0;
-    s->node_slots[i] = scope->Add(n.name, v)->slot;
+    s->node_slots[i] = AddGraphVariable(scope, n.name, VarKind::kNode, n.tables, n.name.rfind("_anon", 0) == 0);
   }
   s->rel_slots.resize(s->rels.size());
   for (size_t i = 0; i < s->rels.size(); i++) {
-    const bool variable_length = s->rels[i].pattern->variable_length;
-    Variable v;
-    v.kind = variable_length ? VarKind::kPath : VarKind::kRel;
-    v.type = variable_length ? LogicalType::kRecursiveRel : LogicalType::kRel;
-    v.tables = s->rels[i].tables;
-    v.anonymous = s->rels[i].name.rfind("_anon", 0) == 0;
-    s->rel_slots[i] = scope->Add(s->rels[i].name, v)->slot;
+    const PRel& r = s->rels[i];
+    const VarKind kind = r.pattern->variable_length ? VarKind::kPath : VarKind::kRel;
+    s->rel_slots[i] = AddGraphVariable(scope, r.name, kind, r.tables, r.name.rfind("_anon", 0) == 0);
   }
-  for (NamedPath& np : s->named_paths) {
-    Variable v;
-    v.kind = VarKind::kPath;
-    v.type = LogicalType::kRecursiveRel;
-    np.slot = scope->Add(np.name, v)->slot;
-  }
+  for (NamedPath& np : s->named_paths) np.slot = AddGraphVariable(scope, np.name, VarKind::kPath, {}, false);
 }
 
 Status Planner::AddPropertyMap(const std::string& var, const PropertyMap& map, const SourcePosition& pos,
@@ -1258,20 +1257,12 @@ Status Planner::BindHopFilters(PatternState* s, size_t rel, Scope* scope) {
   VarLengthSpec& spec = s->var_specs[rel];
   const std::string edge_var = "_anon" + std::to_string(anon_counter_++);
   const std::string node_var = "_anon" + std::to_string(anon_counter_++);
-  Variable ev;
-  ev.kind = VarKind::kRel;
-  ev.type = LogicalType::kRel;
-  ev.tables = s->rels[rel].tables;
-  ev.anonymous = true;
-  spec.edge_slot = scope->Add(edge_var, ev)->slot;
-  Variable nv;
-  nv.kind = VarKind::kNode;
-  nv.type = LogicalType::kNode;
+  spec.edge_slot = AddGraphVariable(scope, edge_var, VarKind::kRel, s->rels[rel].tables, true);
+  std::vector<TableId> node_tables;
   for (const TableSchema* t : catalog_.Tables()) {
-    if (!t->is_rel()) nv.tables.push_back(t->id);
+    if (!t->is_rel()) node_tables.push_back(t->id);
   }
-  nv.anonymous = true;
-  spec.node_slot = scope->Add(node_var, nv)->slot;
+  spec.node_slot = AddGraphVariable(scope, node_var, VarKind::kNode, std::move(node_tables), true);
   Scope filter_scope;
   for (const std::string& name : s->outer_names) filter_scope.vars[name] = *scope->Find(name);
   filter_scope.vars[edge_var] = *scope->Find(edge_var);
@@ -1863,12 +1854,7 @@ Status Planner::BindCreate(const std::vector<PathPattern>& patterns, Scope* scop
                                     schema->properties[schema->primary_key].name);
     }
     std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
-    Variable v;
-    v.kind = VarKind::kNode;
-    v.type = LogicalType::kNode;
-    v.tables = tables;
-    v.anonymous = np.variable.empty();
-    spec.slot = scope->Add(name, v)->slot;
+    spec.slot = AddGraphVariable(scope, name, VarKind::kNode, tables, np.variable.empty());
     spec.variable = name;
     created[name] = tables[0];
     int slot = spec.slot;
@@ -1914,12 +1900,7 @@ Status Planner::BindCreate(const std::vector<PathPattern>& patterns, Scope* scop
       }
       std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
       if (!rp.variable.empty() && scope->Find(name)) return Error(rp.position, "variable " + name + " is already bound");
-      Variable v;
-      v.kind = VarKind::kRel;
-      v.type = LogicalType::kRel;
-      v.tables = tables;
-      v.anonymous = rp.variable.empty();
-      spec.slot = scope->Add(name, v)->slot;
+      spec.slot = AddGraphVariable(scope, name, VarKind::kRel, tables, rp.variable.empty());
       rel_specs->push_back(std::move(spec));
       prev = next;
     }
@@ -2103,12 +2084,7 @@ Status Planner::PlanMerge(const MergeClause& c, OperatorPtr* plan, Scope* scope)
                                   schema->properties[schema->primary_key].name);
   }
   std::string name = np.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : np.variable;
-  Variable v;
-  v.kind = VarKind::kNode;
-  v.type = LogicalType::kNode;
-  v.tables = tables;
-  v.anonymous = np.variable.empty();
-  int slot = scope->Add(name, v)->slot;
+  int slot = AddGraphVariable(scope, name, VarKind::kNode, tables, np.variable.empty());
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
   *plan = std::make_unique<Merge>(std::move(*plan), slot, tables[0], std::move(props), std::move(on_create),
@@ -2141,12 +2117,7 @@ Status Planner::PlanMergeRel(const MergeClause& c, OperatorPtr* plan, Scope* sco
     props.push_back(std::move(bound));
   }
   std::string name = rp.variable.empty() ? "_anon" + std::to_string(anon_counter_++) : rp.variable;
-  Variable v;
-  v.kind = VarKind::kRel;
-  v.type = LogicalType::kRel;
-  v.tables = tables;
-  v.anonymous = rp.variable.empty();
-  int slot = scope->Add(name, v)->slot;
+  int slot = AddGraphVariable(scope, name, VarKind::kRel, tables, rp.variable.empty());
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_create, BindSetItems(c.on_create, *scope));
   ASSIGN_OR_RETURN(std::vector<SetItemSpec> on_match, BindSetItems(c.on_match, *scope));
   *plan = std::make_unique<MergeRel>(std::move(*plan), slot, tables[0], end_slots[0], end_slots[1], rp.direction,
