@@ -51,6 +51,12 @@ uint64_t ApproximateBytes(const std::vector<Value>& row) {
   return bytes;
 }
 
+uint64_t ApproximateBytes(const DataChunk& chunk, size_t r) {
+  uint64_t bytes = sizeof(std::vector<Value>);
+  for (const auto& column : chunk.columns) bytes += ApproximateBytes(column[r]);
+  return bytes;
+}
+
 Status ExecContext::CheckInterrupted() const {
   if (interrupted_ != nullptr && interrupted_->load()) return Interrupted();
   return Status::OK();

@@ -207,6 +207,8 @@ struct DataChunk {
 // Approximate heap bytes of a value / row (for ExecContext::ChargeMemory).
 uint64_t ApproximateBytes(const Value& v);
 uint64_t ApproximateBytes(const std::vector<Value>& row);
+// The same for row `r` of `chunk`, without copying it out.
+uint64_t ApproximateBytes(const DataChunk& chunk, size_t r);
 
 // The slots `e` reads.
 void CollectSlots(const BoundExpression& e, std::set<int>* out);

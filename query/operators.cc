@@ -2132,7 +2132,7 @@ Status SetProperties::Run(ExecContext* ctx) {
     ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
     if (!more) break;
     for (size_t r = 0; r < input.num_rows; r++) {
-      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input.GetRow(r))));
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input, r)));
       rows_.AppendRowFrom(input, r);
     }
   }
@@ -2162,7 +2162,7 @@ Status Delete::Run(ExecContext* ctx) {
     ASSIGN_OR_RETURN(bool more, Pull(child(), &input, ctx));
     if (!more) break;
     for (size_t r = 0; r < input.num_rows; r++) {
-      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input.GetRow(r))));
+      RETURN_IF_ERROR(ctx->ChargeMemory(ApproximateBytes(input, r)));
       rows_.AppendRowFrom(input, r);
     }
   }
